@@ -1,0 +1,1 @@
+"""langso (làng số): digital-inclusion and poverty-reduction platform for Vietnamese communes."""

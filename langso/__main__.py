@@ -1,0 +1,3 @@
+from langso.cli import main
+
+main()

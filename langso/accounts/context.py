@@ -1,0 +1,22 @@
+"""Template context: the navigation a user sees, by what their role allows."""
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from langso.accounts.roles import Capability
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    items = [
+        (reverse("home"), _("Trang chủ")),
+        (reverse("geo:areas"), _("Địa bàn")),
+        (reverse("jobs:list"), _("Tác vụ")),
+    ]
+    if user.can(Capability.VIEW_AUDIT):
+        items.append((reverse("audit:list"), _("Nhật ký")))
+    items.append((reverse("account"), _("Tài khoản")))
+    return {"nav": items}

@@ -1,0 +1,52 @@
+"""Roles and what each may do (pure: no Django).
+
+A role says *what* a user may do; the user's area assignments say *where* (see ``scope``).
+"""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    PROVINCE_ADMIN = "province_admin"  # quản trị cấp tỉnh
+    COMMUNE_OFFICER = "commune_officer"  # cán bộ xã
+    TEAM_LEADER = "team_leader"  # tổ trưởng tổ công nghệ số cộng đồng
+    TEAM_MEMBER = "team_member"  # thành viên tổ công nghệ số cộng đồng
+    ANALYST = "analyst"  # chuyên viên phân tích (chỉ đọc)
+
+
+class Capability(StrEnum):
+    MANAGE_USERS = "manage_users"
+    EDIT_VILLAGES = "edit_villages"
+    EDIT_UNITS = "edit_units"  # e.g. override a commune's rural/urban area type
+    VIEW_AUDIT = "view_audit"
+    VIEW_SENSITIVE = "view_sensitive"  # ethnicity, health, ID numbers (personal data law)
+    RUN_IMPORTS = "run_imports"
+    USE_API = "use_api"
+
+
+CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.PROVINCE_ADMIN: frozenset(Capability),
+    Role.COMMUNE_OFFICER: frozenset(
+        {
+            Capability.EDIT_VILLAGES,
+            Capability.VIEW_AUDIT,
+            Capability.VIEW_SENSITIVE,
+            Capability.RUN_IMPORTS,
+            Capability.USE_API,
+        }
+    ),
+    Role.TEAM_LEADER: frozenset({Capability.USE_API}),
+    Role.TEAM_MEMBER: frozenset({Capability.USE_API}),
+    Role.ANALYST: frozenset({Capability.USE_API}),
+}
+
+# Officials who must use a second factor (TOTP) to sign in; others may turn it on.
+TWO_FACTOR_REQUIRED: frozenset[Role] = frozenset({Role.PROVINCE_ADMIN})
+
+
+def has_capability(role: str | None, capability: Capability) -> bool:
+    """True if the role grants the capability; an unknown or empty role grants nothing."""
+    try:
+        return capability in CAPABILITIES[Role(role)]
+    except ValueError:
+        return False

@@ -1,0 +1,27 @@
+"""The REST API: one NinjaAPI, each app's router mounted under /api/v1/."""
+
+from ninja import NinjaAPI
+
+from langso.accounts.api import router as accounts_router
+from langso.api import errors
+from langso.api.auth import BearerToken, SessionAuth
+from langso.geo.api import router as geo_router
+from langso.jobs.api import router as jobs_router
+
+api = NinjaAPI(
+    title="langso API",
+    version="1",
+    description=(
+        "Làng số: administrative units, villages, households and the digital-inclusion work of "
+        "communes. Authenticate with `Authorization: Bearer <token>` (tokens are made on the "
+        "account page). Every list is limited to the caller's administrative area."
+    ),
+    auth=[BearerToken(), SessionAuth()],
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+errors.install(api)
+api.add_router("/me", accounts_router, tags=["accounts"])
+api.add_router("/geo", geo_router, tags=["geography"])
+api.add_router("/jobs", jobs_router, tags=["jobs"])

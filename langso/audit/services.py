@@ -1,0 +1,110 @@
+"""Writing audit events. Services call these inside their own transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.db import models
+
+from langso.audit import context
+from langso.audit.models import Action, ChangeEvent
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(obj: models.Model, *, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The stored field values of ``obj`` as JSON-ready data (foreign keys as their ids)."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in exclude or getattr(field, "audit_exclude", False):
+            continue
+        data[field.attname] = _plain(getattr(obj, field.attname))
+    return data
+
+
+def _place(obj: models.Model | None) -> dict[str, Any]:
+    """Province, commune and village of an object, read through its area_fields."""
+    fields = getattr(type(obj), "area_fields", None) if obj is not None else None
+    place: dict[str, Any] = {"province_code": "", "commune_code": "", "village_id": None}
+    if fields is None:
+        return place
+    for key, lookup in (("province_code", fields.province), ("commune_code", fields.commune),
+                        ("village_id", fields.village)):  # fmt: skip
+        if not lookup:
+            continue
+        value: Any = obj
+        for part in lookup.split("__"):
+            value = getattr(value, part, None)
+            if value is None:
+                break
+        if value is not None:
+            place[key] = value
+    return place
+
+
+def _actor_fields(actor: Any) -> dict[str, Any]:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return {"actor": None, "actor_name": "system"}
+    return {"actor": actor, "actor_name": actor.get_username()}
+
+
+def record_change(
+    *,
+    actor: Any,
+    action: Action,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    message: str = "",
+) -> ChangeEvent:
+    """One create / update / delete of one object."""
+    origin = context.current()
+    return ChangeEvent.objects.create(
+        **_actor_fields(actor),
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk) if obj.pk is not None else "",
+        object_repr=str(obj)[:200],
+        before=before,
+        after=after,
+        message=message[:300],
+        source=origin.source,
+        request_id=origin.request_id,
+        ip_address=origin.ip_address,
+        **_place(obj),
+    )
+
+
+def record_batch(
+    *,
+    actor: Any,
+    object_type: str,
+    counts: dict[str, int],
+    message: str,
+    place: models.Model | None = None,
+) -> ChangeEvent:
+    """One entry for a bulk operation (import, load), with its counts."""
+    origin = context.current()
+    return ChangeEvent.objects.create(
+        **_actor_fields(actor),
+        action=Action.BATCH,
+        object_type=object_type,
+        object_repr=message[:200],
+        counts=counts,
+        message=message[:300],
+        source=origin.source,
+        request_id=origin.request_id,
+        ip_address=origin.ip_address,
+        **_place(place),
+    )

@@ -1,0 +1,54 @@
+import sys
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+
+from langso.accounts.models import User
+from langso.jobs import runner
+from langso.jobs.progress_bar import render
+from langso.jobs.services import job_start
+
+
+class Command(BaseCommand):
+    help = "Import villages from CSV/XLSX (Mã xã or Tên xã, Tên thôn, Loại), as a user, with progress."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--as", dest="username", required=True,
+                            help="the account whose area and rights apply")  # fmt: skip
+        parser.add_argument("--background", action="store_true",
+                            help="queue for the worker and return (follow with `langso jobs watch`)")  # fmt: skip
+
+    def handle(self, *args, file: Path, username: str, background: bool, **options):
+        if not file.is_file():
+            raise CommandError(f"{file}: no such file")
+        try:
+            user = User.objects.get(username=username, is_active=True)
+        except User.DoesNotExist:
+            raise CommandError(f"no active user {username!r}") from None
+        with file.open("rb") as stream:
+            job = job_start(
+                actor=user,
+                kind="geo.import_villages",
+                title=f"Import villages from {file.name}",
+                params={"filename": file.name},
+                input_file=File(stream, name=file.name),
+                enqueue=background,
+            )
+        if background:
+            self.stdout.write(f"queued as job #{job.pk}: langso jobs watch {job.pk}")
+            return
+        tty = sys.stdout.isatty()
+        job = runner.run(job.pk, echo=lambda j: self.stdout.write(
+            ("\r" if tty else "") + render(j), ending="" if tty else "\n"))  # fmt: skip
+        self.stdout.write(("\r" if tty else "") + render(job))
+        result = job.result or {}
+        for error in result.get("errors", []):
+            self.stderr.write(f"{file.name}: row {error['row']}, {error['field']}: {error['reason']}"
+                              + (f" ({error['value']})" if error["value"] else ""))  # fmt: skip
+        if job.status != "succeeded":
+            raise CommandError(job.error)
+        self.stdout.write(self.style.SUCCESS(
+            f"{result['created']} created, {result['updated']} updated, "
+            f"{result['unchanged']} unchanged ({result['rows']} rows)"))  # fmt: skip

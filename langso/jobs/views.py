@@ -1,0 +1,36 @@
+"""Job pages: list, one job with a live progress bar, retry."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from langso.jobs.queries import jobs_for
+from langso.jobs.services import job_retry
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(jobs_for(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "jobs/list.html", {"page": page})
+
+
+@login_required
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = get_object_or_404(jobs_for(request.user), pk=job_id)
+    template = "jobs/_progress.html" if request.htmx else "jobs/detail.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+@require_POST
+def job_retry_view(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = get_object_or_404(jobs_for(request.user), pk=job_id)
+    try:
+        job_retry(actor=request.user, job_id=job.pk)
+    except ValueError:
+        messages.error(request, _("Chỉ chạy lại được tác vụ bị lỗi."))
+    return redirect("jobs:detail", job_id=job.pk)

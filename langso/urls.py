@@ -1,0 +1,52 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from langso.accounts import views as account_views
+from langso.api.urls import api
+from langso.audit import views as audit_views
+from langso.geo import views as geo_views
+from langso.jobs import views as job_views
+
+geo_patterns = (
+    [
+        path("", geo_views.areas, name="areas"),
+        path("communes/<str:code>/", geo_views.commune_detail, name="commune"),
+        path("communes/<str:code>/area-type/", geo_views.commune_area_type, name="area_type"),
+        path("villages/<int:village_id>/", geo_views.village_edit, name="village_edit"),
+        path("villages/import/", geo_views.villages_import, name="villages_import"),
+        path("villages/template.csv", geo_views.villages_template, name="villages_template"),
+        path("convert/", geo_views.convert, name="convert"),
+    ],
+    "geo",
+)
+job_patterns = (
+    [
+        path("", job_views.job_list, name="list"),
+        path("<int:job_id>/", job_views.job_detail, name="detail"),
+        path("<int:job_id>/retry/", job_views.job_retry_view, name="retry"),
+    ],
+    "jobs",
+)
+audit_patterns = (
+    [
+        path("", audit_views.event_list, name="list"),
+        path("<int:event_id>/", audit_views.event_detail, name="detail"),
+    ],
+    "audit",
+)
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("account/login/", account_views.LoginView.as_view(), name="login"),
+    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/2fa/", account_views.two_factor, name="two_factor"),
+    path("account/", account_views.account, name="account"),
+    path("account/tokens/<int:token_id>/revoke/", account_views.revoke_token, name="revoke_token"),
+    path("geo/", include(geo_patterns)),
+    path("jobs/", include(job_patterns)),
+    path("audit/", include(audit_patterns)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,45 @@
+"""Executable conventions: pure modules stay pure; views and APIs read through scoped queries."""
+
+import ast
+import pathlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2] / "langso"
+PURE_MODULES = [
+    "geo/names.py",
+    "geo/units_source.py",
+    "core/tabular.py",
+    "demo/generator.py",
+    "accounts/roles.py",
+    "audit/context.py",
+]
+
+
+def _imports(path: pathlib.Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("module", PURE_MODULES)
+def test_pure_module_imports_no_django(module):
+    imported = _imports(ROOT / module)
+    assert not {n for n in imported if n == "django" or n.startswith(("django.", "langso."))}
+
+
+EDGE_FILES = sorted(
+    p for p in ROOT.glob("*/*.py") if p.name in {"views.py", "api.py"}
+)
+
+
+@pytest.mark.parametrize("path", EDGE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_views_and_apis_do_not_query_models_directly(path):
+    """Reads go through queries.*_for(user) (scoped); writes through services."""
+    source = path.read_text()
+    assert ".objects." not in source, f"{path}: use a scoped query or a service"
