@@ -5,7 +5,7 @@ import tempfile
 
 os.environ.setdefault("LANGSO_DATA_DIR", tempfile.mkdtemp(prefix="langso-test-"))
 
-from langso.settings import *  # noqa: E402,F403
+from langso.settings import *  # noqa: F403
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # Argon2 is what production uses (tests/accounts check it); the fast hasher keeps factories quick.

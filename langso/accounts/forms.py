@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label=_("Tên đăng nhập"),
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username",
-                                      "autocapitalize": "none"}),  # fmt: skip
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}
+        ),
     )
     password = forms.CharField(
         label=_("Mật khẩu"),

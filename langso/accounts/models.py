@@ -63,6 +63,9 @@ class AreaAssignment(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return str(self.unit)
+
     def clean(self) -> None:
         if sum(x is not None for x in (self.province_id, self.commune_id, self.village_id)) != 1:
             raise ValidationError(_("Chọn đúng một đơn vị: tỉnh, xã hoặc thôn."))
@@ -70,9 +73,6 @@ class AreaAssignment(models.Model):
     @property
     def unit(self) -> models.Model:
         return self.province or self.commune or self.village
-
-    def __str__(self) -> str:
-        return str(self.unit)
 
 
 class ApiToken(models.Model):
@@ -91,6 +91,9 @@ class ApiToken(models.Model):
         verbose_name = _("khóa API")
         verbose_name_plural = _("khóa API")
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
     @staticmethod
     def hash(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
@@ -103,6 +106,3 @@ class ApiToken(models.Model):
     def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"

@@ -83,9 +83,13 @@ def _load_area(user: Any) -> Area:
     anc_provinces: set[str] = set()
     anc_communes: set[str] = set()
     rows = AreaAssignment.objects.filter(user=user).values_list(
-        "province_id", "commune_id", "commune__province_id", "village_id",
-        "village__commune_id", "village__commune__province_id",
-    )  # fmt: skip
+        "province_id",
+        "commune_id",
+        "commune__province_id",
+        "village_id",
+        "village__commune_id",
+        "village__commune__province_id",
+    )
     for province, commune, commune_prov, village, village_commune, village_prov in rows:
         if province:
             provinces.add(province)

@@ -29,9 +29,12 @@ def user_create(
     """A user with a role and the units they work in."""
     with transaction.atomic():
         user = User(
-            username=username, role=role.value if role else "", full_name=full_name,
-            is_superuser=is_superuser, is_staff=is_superuser,
-        )  # fmt: skip
+            username=username,
+            role=role.value if role else "",
+            full_name=full_name,
+            is_superuser=is_superuser,
+            is_staff=is_superuser,
+        )
         user.set_password(password)
         user.full_clean(exclude=["password"])
         user.save()
@@ -41,7 +44,10 @@ def user_create(
             + [AreaAssignment(user=user, village_id=v) for v in villages]
         )
         record_change(
-            actor=actor, action=Action.CREATE, obj=user, after=snapshot(user, exclude=_SECRET_FIELDS)
+            actor=actor,
+            action=Action.CREATE,
+            obj=user,
+            after=snapshot(user, exclude=_SECRET_FIELDS),
         )
     return user
 
@@ -73,4 +79,6 @@ def two_factor_confirm(*, actor: Any, device: Any) -> None:
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        record_change(actor=actor, action=Action.SECURITY, obj=actor, message="TOTP device confirmed")
+        record_change(
+            actor=actor, action=Action.SECURITY, obj=actor, message="TOTP device confirmed"
+        )

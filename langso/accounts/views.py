@@ -111,9 +111,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "is_analyst": user.role == Role.ANALYST,
     }
     if area.communes or area.provinces or area.everything:
-        context["top_communes"] = (
-            communes.annotate(village_count=Count("villages")).order_by("-village_count", "code")[:8]
-        )
+        context["top_communes"] = communes.annotate(village_count=Count("villages")).order_by(
+            "-village_count", "code"
+        )[:8]
     if user.role in (Role.TEAM_LEADER, Role.TEAM_MEMBER):
         context["my_villages"] = villages.filter(pk__in=area.villages)[:50]
     return render(request, "accounts/home.html", context)

@@ -12,9 +12,7 @@ from langso.accounts.roles import Capability
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = (
-            ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token)).first()
-        )
+        found = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token)).first()
         if found is None or not found.is_usable or not found.user.is_active:
             return None
         if not found.user.can(Capability.USE_API):

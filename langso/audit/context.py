@@ -18,7 +18,8 @@ class Origin:
     ip_address: str | None = None
 
 
-_origin: contextvars.ContextVar[Origin] = contextvars.ContextVar("langso_origin", default=Origin())
+# Origin is a frozen dataclass, so one shared default instance is safe.
+_origin: contextvars.ContextVar[Origin] = contextvars.ContextVar("langso_origin", default=Origin())  # noqa: B039
 
 
 def current() -> Origin:

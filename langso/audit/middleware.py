@@ -13,7 +13,9 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path
-        source = "api" if path.startswith("/api/") else "admin" if path.startswith("/admin/") else "web"
+        source = (
+            "api" if path.startswith("/api/") else "admin" if path.startswith("/admin/") else "web"
+        )
         with context.origin(source, ip_address=request.META.get("REMOTE_ADDR")) as origin:
             request.request_id = origin.request_id
             return self.get_response(request)

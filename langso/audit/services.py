@@ -39,8 +39,11 @@ def _place(obj: models.Model | None) -> dict[str, Any]:
     place: dict[str, Any] = {"province_code": "", "commune_code": "", "village_id": None}
     if fields is None:
         return place
-    for key, lookup in (("province_code", fields.province), ("commune_code", fields.commune),
-                        ("village_id", fields.village)):  # fmt: skip
+    for key, lookup in (
+        ("province_code", fields.province),
+        ("commune_code", fields.commune),
+        ("village_id", fields.village),
+    ):
         if not lookup:
             continue
         value: Any = obj

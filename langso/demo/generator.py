@@ -26,11 +26,58 @@ PROVINCE_ETHNIC_MIX: dict[str, float] = {
 _REMOTE_GROUPS = {"H'Mông": 3.0, "Dao": 2.2, "Lô Lô": 2.0}
 _TOWN_GROUPS = {"Kinh": 4.0, "Tày": 1.4, "Hoa": 3.0}
 
-_FIRST = ("Nà", "Khuổi", "Pác", "Lũng", "Phiêng", "Cốc", "Khau", "Nặm", "Bó", "Pò", "Lủng",
-          "Slam", "Thôm", "Bản", "Nậm", "Kéo", "Đông", "Cốc")  # fmt: skip
-_SECOND = ("Mạ", "Rị", "Giáo", "Lẹng", "Pán", "Nưa", "Tổng", "Vạc", "Khoang", "Lin", "Quang",
-           "Sao", "Mòn", "Luông", "Khiêu", "Cáp", "Hoi", "Pục", "Chang", "Rằng", "Thin", "Mu",
-           "Slưa", "Chạp", "Bây", "Nhùng", "Tấu", "Cải", "Phàng", "Lầu")  # fmt: skip
+_FIRST = (
+    "Nà",
+    "Khuổi",
+    "Pác",
+    "Lũng",
+    "Phiêng",
+    "Cốc",
+    "Khau",
+    "Nặm",
+    "Bó",
+    "Pò",
+    "Lủng",
+    "Slam",
+    "Thôm",
+    "Bản",
+    "Nậm",
+    "Kéo",
+    "Đông",
+    "Cốc",
+)
+_SECOND = (
+    "Mạ",
+    "Rị",
+    "Giáo",
+    "Lẹng",
+    "Pán",
+    "Nưa",
+    "Tổng",
+    "Vạc",
+    "Khoang",
+    "Lin",
+    "Quang",
+    "Sao",
+    "Mòn",
+    "Luông",
+    "Khiêu",
+    "Cáp",
+    "Hoi",
+    "Pục",
+    "Chang",
+    "Rằng",
+    "Thin",
+    "Mu",
+    "Slưa",
+    "Chạp",
+    "Bây",
+    "Nhùng",
+    "Tấu",
+    "Cải",
+    "Phàng",
+    "Lầu",
+)
 
 DEFAULT_HOUSEHOLDS_PER_VILLAGE = 89
 

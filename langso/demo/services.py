@@ -69,8 +69,15 @@ def demo_build(
             key = village_key(v.name)
             if (v.commune_code, key) not in existing:
                 existing.add((v.commune_code, key))
-                new.append(Village(commune_id=v.commune_code, name=v.name, kind=v.kind,
-                                   name_key=key, plain_name=plain(v.name)))  # fmt: skip
+                new.append(
+                    Village(
+                        commune_id=v.commune_code,
+                        name=v.name,
+                        kind=v.kind,
+                        name_key=key,
+                        plain_name=plain(v.name),
+                    )
+                )
         Village.objects.bulk_create(new, batch_size=2000)
         record_batch(
             actor=None,
@@ -100,28 +107,63 @@ def _demo_users(province: Province, seed: int) -> list[DemoLogin]:
     other_village = Village.objects.filter(commune=rural).order_by("name")[1:2].first() or village
     specs = [
         ("admin", None, "", {"is_superuser": True}, "toàn quốc"),
-        ("tinh.admin", Role.PROVINCE_ADMIN, "Quản trị Sở", {"provinces": [province.code]},
-         province.name),
-        ("phan.tich", Role.ANALYST, "Chuyên viên thống kê", {"provinces": [province.code]},
-         province.name),
-        ("xa.canbo", Role.COMMUNE_OFFICER, "Cán bộ văn hóa - xã hội", {"communes": [rural.code]},
-         rural.name),
-        ("phuong.canbo", Role.COMMUNE_OFFICER, "Cán bộ phường", {"communes": [town.code]},
-         town.name),
-        ("to.truong", Role.TEAM_LEADER, "Tổ trưởng tổ CNS", {"villages": [village.pk]},
-         f"{village}, {rural.name}"),
-        ("to.vien", Role.TEAM_MEMBER, "Thành viên tổ CNS", {"villages": [other_village.pk]},
-         f"{other_village}, {rural.name}"),
-    ]  # fmt: skip
+        (
+            "tinh.admin",
+            Role.PROVINCE_ADMIN,
+            "Quản trị Sở",
+            {"provinces": [province.code]},
+            province.name,
+        ),
+        (
+            "phan.tich",
+            Role.ANALYST,
+            "Chuyên viên thống kê",
+            {"provinces": [province.code]},
+            province.name,
+        ),
+        (
+            "xa.canbo",
+            Role.COMMUNE_OFFICER,
+            "Cán bộ văn hóa - xã hội",
+            {"communes": [rural.code]},
+            rural.name,
+        ),
+        (
+            "phuong.canbo",
+            Role.COMMUNE_OFFICER,
+            "Cán bộ phường",
+            {"communes": [town.code]},
+            town.name,
+        ),
+        (
+            "to.truong",
+            Role.TEAM_LEADER,
+            "Tổ trưởng tổ CNS",
+            {"villages": [village.pk]},
+            f"{village}, {rural.name}",
+        ),
+        (
+            "to.vien",
+            Role.TEAM_MEMBER,
+            "Thành viên tổ CNS",
+            {"villages": [other_village.pk]},
+            f"{other_village}, {rural.name}",
+        ),
+    ]
     logins = []
     for username, role, full_name, area, label in specs:
         user = User.objects.filter(username=username).first()
         if user is None:
             extra = {k: v for k, v in area.items() if k != "is_superuser"}
             user = user_create(
-                actor=None, username=username, password=DEMO_PASSWORD, role=role,
-                full_name=full_name, is_superuser=area.get("is_superuser", False), **extra,
-            )  # fmt: skip
+                actor=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                full_name=full_name,
+                is_superuser=area.get("is_superuser", False),
+                **extra,
+            )
         needs_totp = username in {"admin", "tinh.admin"}
         if needs_totp:
             _totp_device(user, seed)

@@ -172,7 +172,10 @@ def convert(request: HttpRequest, params: Query[ConvertQuery]):
     legacy = result.legacy_commune
     return {
         "legacy_commune": {"code": legacy.code, "name": legacy.name} if legacy else None,
-        "legacy_district": {"code": result.legacy_district.code, "name": result.legacy_district.name},
+        "legacy_district": {
+            "code": result.legacy_district.code,
+            "name": result.legacy_district.name,
+        },
         "commune": result.commune,
         "province": result.commune.province,
         "is_split": result.is_split,

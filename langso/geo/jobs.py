@@ -12,9 +12,11 @@ def import_villages(job, progress) -> dict:
         raise JobFailed("the user who started the import no longer exists")
     with job.input_file.open("rb") as stream:
         report = villages_import(
-            actor=actor, filename=job.params.get("filename", job.input_file.name), stream=stream,
+            actor=actor,
+            filename=job.params.get("filename", job.input_file.name),
+            stream=stream,
             progress=progress,
-        )  # fmt: skip
+        )
     result = report.as_dict()
     if report.errors:
         # shown on the job page with every row; nothing was written

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from langso.accounts.scope import AreaFields
+from langso.geo import names
 
 
 class AreaType(models.TextChoices):
@@ -110,6 +111,12 @@ class Village(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.name}"
 
+    def save(self, *args, **kwargs) -> None:
+        # the matching keys always follow the name, whichever way the row is written
+        self.name_key = names.village_key(self.name)
+        self.plain_name = names.plain(self.name)
+        super().save(*args, **kwargs)
+
 
 class LegacyProvince(models.Model):
     """Tỉnh before 1 July 2025 (63 units). History stays keyed to these as recorded."""
@@ -186,3 +193,6 @@ class CommuneSuccession(models.Model):
                 fields=["legacy_commune", "commune"], name="geo_succession_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.legacy_commune_id} → {self.commune_id}"

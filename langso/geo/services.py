@@ -76,9 +76,18 @@ def units_load(*, actor: Any = None, data: UnitsData | None = None) -> LoadCount
     with transaction.atomic():
         counts.provinces = _upsert(
             Province,
-            [Province(code=p.code, name=p.name, short_name=p.short_name,
-                      name_key=names.unit_key(p.name), plain_name=names.plain(p.name),
-                      lat=p.lat, lon=p.lon) for p in data.provinces],  # fmt: skip
+            [
+                Province(
+                    code=p.code,
+                    name=p.name,
+                    short_name=p.short_name,
+                    name_key=names.unit_key(p.name),
+                    plain_name=names.plain(p.name),
+                    lat=p.lat,
+                    lon=p.lon,
+                )
+                for p in data.provinces
+            ],
             ["name", "short_name", "name_key", "plain_name", "lat", "lon"],
         )
         existing_area = dict(Commune.objects.values_list("code", "area_type"))
@@ -103,13 +112,24 @@ def units_load(*, actor: Any = None, data: UnitsData | None = None) -> LoadCount
         counts.communes = _upsert(
             Commune,
             communes,
-            ["province", "name", "short_name", "kind", "name_key", "plain_name", "lat", "lon",
-             "area_km2"],  # fmt: skip
+            [
+                "province",
+                "name",
+                "short_name",
+                "kind",
+                "name_key",
+                "plain_name",
+                "lat",
+                "lon",
+                "area_km2",
+            ],
         )
         counts.legacy_provinces = _upsert(
             LegacyProvince,
-            [LegacyProvince(p.code, p.name, p.short_name, names.unit_key(p.name))
-             for p in data.legacy_provinces],  # fmt: skip
+            [
+                LegacyProvince(p.code, p.name, p.short_name, names.unit_key(p.name))
+                for p in data.legacy_provinces
+            ],
             ["name", "short_name", "name_key"],
         )
         counts.legacy_districts = _upsert(
@@ -167,7 +187,9 @@ def _load_successions(data: UnitsData) -> int:
     wanted = {(r.legacy_code, r.new_code): r.is_default for r in data.crosswalk}
     existing = {
         (s.legacy_commune_id, s.commune_id): s
-        for s in CommuneSuccession.objects.only("id", "legacy_commune_id", "commune_id", "is_default")
+        for s in CommuneSuccession.objects.only(
+            "id", "legacy_commune_id", "commune_id", "is_default"
+        )
     }
     stale = [s.pk for key, s in existing.items() if key not in wanted]
     for start in range(0, len(stale), 900):
@@ -277,7 +299,9 @@ def village_delete(*, actor: Any, village_id: int) -> None:
 def _writable_village(actor: Any, village_id: int) -> Village:
     if not actor.can(Capability.EDIT_VILLAGES):
         raise PermissionDenied
-    qs = restrict(Village.objects.select_related("commune").select_for_update(), actor, for_write=True)
+    qs = restrict(
+        Village.objects.select_related("commune").select_for_update(), actor, for_write=True
+    )
     return qs.get(pk=village_id)
 
 
@@ -289,10 +313,18 @@ VILLAGE_COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("tên thôn", "thôn", "tên", "village", "village name", "thôn / tổ dân phố"),
     "kind": ("loại", "loại thôn", "type"),
 }
-KIND_ALIASES = {names.name_key(str(label)): value for value, label in VillageKind.choices} | {
-    names.name_key(value): value for value in VillageKind.values
-} | {"tdp": VillageKind.TO_DAN_PHO, "khu phố": VillageKind.KHOM, "khóm": VillageKind.KHOM,
-     "khu": VillageKind.KHOM, "làng": VillageKind.THON, "": VillageKind.THON}  # fmt: skip
+KIND_ALIASES = (
+    {names.name_key(str(label)): value for value, label in VillageKind.choices}
+    | {names.name_key(value): value for value in VillageKind.values}
+    | {
+        "tdp": VillageKind.TO_DAN_PHO,
+        "khu phố": VillageKind.KHOM,
+        "khóm": VillageKind.KHOM,
+        "khu": VillageKind.KHOM,
+        "làng": VillageKind.THON,
+        "": VillageKind.THON,
+    }
+)
 
 
 @dataclass
@@ -351,9 +383,12 @@ def villages_import(
     planned: dict[tuple[str, str], tuple[int, str, str]] = {}
     try:
         rows = read_table(
-            filename, stream, VILLAGE_COLUMNS, required=("name",),
+            filename,
+            stream,
+            VILLAGE_COLUMNS,
+            required=("name",),
             any_of=(("commune_code", "commune"),),
-        )  # fmt: skip
+        )
         for row in rows:
             report.rows += 1
             if progress and report.rows % 200 == 0:
@@ -365,7 +400,9 @@ def villages_import(
             if not name:
                 report.errors.append(RowError(row.number, "name", "", _("thiếu tên thôn")))
             elif len(name) > 120:
-                report.errors.append(RowError(row.number, "name", name[:40], _("dài quá 120 ký tự")))
+                report.errors.append(
+                    RowError(row.number, "name", name[:40], _("dài quá 120 ký tự"))
+                )
             if kind is None:
                 report.errors.append(
                     RowError(row.number, "kind", kind_text, _("loại thôn không hợp lệ"))
@@ -396,8 +433,15 @@ def villages_import(
         for (code, key), (_n, name, kind) in planned.items():
             village = existing.get((code, key))
             if village is None:
-                new.append(Village(commune_id=code, name=name, kind=kind, name_key=key,
-                                   plain_name=names.plain(name)))  # fmt: skip
+                new.append(
+                    Village(
+                        commune_id=code,
+                        name=name,
+                        kind=kind,
+                        name_key=key,
+                        plain_name=names.plain(name),
+                    )
+                )
             elif village.kind != kind:
                 village.kind = kind
                 changed.append(village)
@@ -411,8 +455,12 @@ def villages_import(
         record_batch(
             actor=actor,
             object_type="geo.village",
-            counts={"rows": report.rows, "created": report.created, "updated": report.updated,
-                    "unchanged": report.unchanged},  # fmt: skip
+            counts={
+                "rows": report.rows,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+            },
             message=f"Imported villages from {filename}",
             place=place,
         )
@@ -436,7 +484,9 @@ def _row_commune(row, by_code, by_name, all_codes, report: ImportReport) -> Comm
     if len(found) == 1:
         return found[0]
     reason = (
-        _("nhiều xã cùng tên, hãy ghi mã xã") if found else _("không tìm thấy xã trong địa bàn của bạn")
+        _("nhiều xã cùng tên, hãy ghi mã xã")
+        if found
+        else _("không tìm thấy xã trong địa bàn của bạn")
     )
     report.errors.append(RowError(row.number, "commune", name, reason))
     return None

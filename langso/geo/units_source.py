@@ -168,7 +168,9 @@ def read_units(data_dir: Path | None = None) -> UnitsData:
         db.close()
 
     crosswalk, unjoined = _crosswalk(folder, new_key_to_code, old_key_to_code)
-    successors = {district_key_to_code[k]: v for k, v in unjoined.items() if k in district_key_to_code}
+    successors = {
+        district_key_to_code[k]: v for k, v in unjoined.items() if k in district_key_to_code
+    }
     if len(successors) != len(unjoined):
         missing = sorted(set(unjoined) - set(district_key_to_code))
         raise ValueError(f"{SOURCE}: crosswalk keys that match no unit: {missing[:5]}")

@@ -23,7 +23,9 @@ from langso.jobs.services import job_start
 @login_required
 def areas(request: HttpRequest) -> HttpResponse:
     """Communes in the user's area, filterable; each with its number of villages."""
-    filterset = CommuneFilter(request.GET or None, queryset=queries.communes_with_village_counts(request.user))
+    filterset = CommuneFilter(
+        request.GET or None, queryset=queries.communes_with_village_counts(request.user)
+    )
     page = Paginator(filterset.qs.order_by("code"), 50).get_page(request.GET.get("page"))
     template = "geo/_commune_rows.html" if request.htmx else "geo/areas.html"
     return render(request, template, {"filter": filterset, "page": page})
@@ -34,16 +36,17 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
     commune = get_object_or_404(queries.communes_for(request.user), code=code)
     user = request.user
     form = VillageForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                village = services.village_create(actor=user, commune_code=commune.code, **form.cleaned_data)
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                messages.success(request, _("Đã thêm %(v)s.") % {"v": village})
-                return redirect("geo:commune", code=commune.code)
+    if request.method == "POST" and form.is_valid():
+        try:
+            village = services.village_create(
+                actor=user, commune_code=commune.code, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Đã thêm %(v)s.") % {"v": village})
+            return redirect("geo:commune", code=commune.code)
     villages = queries.villages_for(user).filter(commune=commune).order_by("name")
     can_edit = user.can(Capability.EDIT_VILLAGES) and _writable(user, commune)
     return render(
@@ -94,7 +97,9 @@ def village_edit(request: HttpRequest, village_id: int) -> HttpResponse:
             return redirect("geo:commune", code=village.commune_id)
         if form.is_valid():
             try:
-                services.village_update(actor=request.user, village_id=village.pk, **form.cleaned_data)
+                services.village_update(
+                    actor=request.user, village_id=village.pk, **form.cleaned_data
+                )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)

@@ -21,7 +21,9 @@ logger = logging.getLogger(__name__)
 
 
 class DbProgress(Progress):
-    def __init__(self, job: Job, *, interval: float = 0.5, echo: Callable[[Job], None] | None = None):
+    def __init__(
+        self, job: Job, *, interval: float = 0.5, echo: Callable[[Job], None] | None = None
+    ):
         self.job = job
         self.interval = interval
         self.echo = echo
@@ -75,7 +77,10 @@ def run(job_id: int, *, echo: Callable[[Job], None] | None = None) -> Job:
     except Exception as exc:
         logger.exception("job %s failed", job.pk)
         return _finish(
-            job, JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}", trace=traceback.format_exc()
+            job,
+            JobStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+            trace=traceback.format_exc(),
         )
     return _finish(job, JobStatus.SUCCEEDED, result=result)
 

@@ -6,10 +6,28 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from langso.jobs.queries import jobs_for
 from langso.jobs.services import job_retry
+
+# Labels of the counts jobs report; keys not listed are shown as they are.
+RESULT_LABELS = {
+    "rows": gettext_lazy("Số dòng đã đọc"),
+    "created": gettext_lazy("Thêm mới"),
+    "updated": gettext_lazy("Cập nhật"),
+    "unchanged": gettext_lazy("Không đổi"),
+    "provinces": gettext_lazy("Tỉnh / thành phố"),
+    "communes": gettext_lazy("Xã / phường"),
+}
+_HIDDEN = {"errors", "file", "written"}
+
+
+def _result_rows(job) -> list[tuple[str, str, object]]:
+    if not isinstance(job.result, dict):
+        return []
+    return [(k, RESULT_LABELS.get(k, k), v) for k, v in job.result.items() if k not in _HIDDEN]
 
 
 @login_required
@@ -22,7 +40,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = get_object_or_404(jobs_for(request.user), pk=job_id)
     template = "jobs/_progress.html" if request.htmx else "jobs/detail.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "result_rows": _result_rows(job)})
 
 
 @login_required

@@ -40,8 +40,9 @@ def test_village_user_cannot_write_to_their_commune():
 def test_data_rows_do_not_show_ancestors():
     """Audit events of the commune are not visible to a village user of that commune."""
     village = VillageFactory(commune_id="01273")
-    ChangeEvent.objects.create(action="update", object_type="x", commune_code="01273",
-                               province_code="04")  # fmt: skip
+    ChangeEvent.objects.create(
+        action="update", object_type="x", commune_code="01273", province_code="04"
+    )
     assert not restrict(ChangeEvent.objects.all(), team_member(village)).exists()
 
 
@@ -53,6 +54,7 @@ def test_a_model_without_area_fields_cannot_be_scoped():
 def test_officer_of_two_communes_sees_both():
     user = UserFactory(communes=["01273", "07210"])
     assert set(restrict(Village.objects.all(), user).values_list("commune_id", flat=True)) <= {
-        "01273", "07210",
-    }  # fmt: skip
+        "01273",
+        "07210",
+    }
     assert restrict(Commune.objects.all(), user).count() == 2

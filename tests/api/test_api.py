@@ -41,9 +41,10 @@ def test_me_tells_the_role_and_area():
 
 def test_officer_creates_a_village_through_the_api():
     response = api_client(commune_officer("01273")).post(
-        "/api/v1/geo/villages", {"commune_code": "01273", "name": "Nà Rị", "kind": "ban"},
+        "/api/v1/geo/villages",
+        {"commune_code": "01273", "name": "Nà Rị", "kind": "ban"},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert response.status_code == 201
     assert Village.objects.get(pk=response.json()["id"]).kind == "ban"
 
@@ -58,9 +59,10 @@ def test_malformed_json_is_a_4xx_with_a_json_body():
 
 def test_invalid_fields_are_422_naming_the_field():
     response = api_client(commune_officer()).post(
-        "/api/v1/geo/villages", {"commune_code": "12", "name": "", "kind": "castle"},
+        "/api/v1/geo/villages",
+        {"commune_code": "12", "name": "", "kind": "castle"},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert response.status_code == 422
     fields = {e["loc"][-1] for e in response.json()["errors"]}
     assert {"commune_code", "name", "kind"} <= fields
@@ -69,26 +71,31 @@ def test_invalid_fields_are_422_naming_the_field():
 def test_duplicate_village_is_400_with_the_reason():
     VillageFactory(commune_id="01273", name="Nà Rị")
     response = api_client(commune_officer("01273")).post(
-        "/api/v1/geo/villages", {"commune_code": "01273", "name": "nà rị"},
+        "/api/v1/geo/villages",
+        {"commune_code": "01273", "name": "nà rị"},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "name"
 
 
 def test_read_only_role_gets_403_on_writes():
     response = api_client(analyst("04")).post(
-        "/api/v1/geo/villages", {"commune_code": "01273", "name": "Nà Rị"},
+        "/api/v1/geo/villages",
+        {"commune_code": "01273", "name": "Nà Rị"},
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert response.status_code == 403
 
 
 def test_village_can_be_renamed_and_deleted_through_the_api():
     village = VillageFactory(commune_id="01273", name="Cũ")
     client = api_client(commune_officer("01273"))
-    patched = client.patch(f"/api/v1/geo/villages/{village.pk}", json.dumps({"name": "Mới"}),
-                           content_type="application/json")  # fmt: skip
+    patched = client.patch(
+        f"/api/v1/geo/villages/{village.pk}",
+        json.dumps({"name": "Mới"}),
+        content_type="application/json",
+    )
     assert patched.json()["name"] == "Mới"
     assert client.delete(f"/api/v1/geo/villages/{village.pk}").status_code == 204
     assert not Village.objects.filter(pk=village.pk).exists()

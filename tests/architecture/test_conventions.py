@@ -33,9 +33,7 @@ def test_pure_module_imports_no_django(module):
     assert not {n for n in imported if n == "django" or n.startswith(("django.", "langso."))}
 
 
-EDGE_FILES = sorted(
-    p for p in ROOT.glob("*/*.py") if p.name in {"views.py", "api.py"}
-)
+EDGE_FILES = sorted(p for p in ROOT.glob("*/*.py") if p.name in {"views.py", "api.py"})
 
 
 @pytest.mark.parametrize("path", EDGE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")

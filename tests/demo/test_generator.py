@@ -44,9 +44,9 @@ def test_remote_villages_are_more_often_hmong_or_dao():
     rural = [v for v in plan.villages if v.kind != "to_dan_pho"]
 
     def share(villages):
-        return sum(v.ethnic_mix.get("H'Mông", 0) + v.ethnic_mix.get("Dao", 0) for v in villages) / len(
-            villages
-        )
+        return sum(
+            v.ethnic_mix.get("H'Mông", 0) + v.ethnic_mix.get("Dao", 0) for v in villages
+        ) / len(villages)
 
     remote = [v for v in rural if v.remoteness > 0.7]
     near = [v for v in rural if v.remoteness < 0.3]

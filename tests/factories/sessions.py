@@ -10,7 +10,9 @@ from langso.accounts.services import api_token_create
 def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()

@@ -30,7 +30,9 @@ def test_a_legacy_commune_code_alone_is_enough():
 
 
 def test_codes_can_be_given_for_every_level():
-    assert convert_old_address(province="04", district="040", commune="01273").commune.code == "01273"
+    assert (
+        convert_old_address(province="04", district="040", commune="01273").commune.code == "01273"
+    )
 
 
 def test_text_address_ignores_the_street():

@@ -26,12 +26,15 @@ def _import(user, rows, **kw):
 
 
 def test_valid_file_creates_every_village():
-    report = _import(province_admin("04"), [["01273", "", "Nà Rị", "Thôn"],
-                                            ["", "Phường Thục Phán", "Tổ dân phố 5", "Tổ dân phố"]])  # fmt: skip
+    report = _import(
+        province_admin("04"),
+        [["01273", "", "Nà Rị", "Thôn"], ["", "Phường Thục Phán", "Tổ dân phố 5", "Tổ dân phố"]],
+    )
     assert (report.errors, report.created) == ([], 2)
     assert set(Village.objects.filter(commune_id="01273").values_list("name", "kind")) == {
-        ("Nà Rị", "thon"), ("Tổ dân phố 5", "to_dan_pho"),
-    }  # fmt: skip
+        ("Nà Rị", "thon"),
+        ("Tổ dân phố 5", "to_dan_pho"),
+    }
 
 
 def test_reimporting_the_same_file_creates_no_duplicates():
@@ -70,7 +73,9 @@ def test_a_file_with_any_error_writes_nothing():
     VillageFactory(commune_id="01273", name="Đã Có")
     before = list(Village.objects.values_list("id", "name"))
     events = ChangeEvent.objects.count()
-    report = _import(province_admin("04"), [["01273", "", "Nà Rị", "Thôn"], ["99999", "", "X", "Thôn"]])
+    report = _import(
+        province_admin("04"), [["01273", "", "Nà Rị", "Thôn"], ["99999", "", "X", "Thôn"]]
+    )
     assert not report.written
     assert list(Village.objects.values_list("id", "name")) == before
     assert ChangeEvent.objects.count() == events

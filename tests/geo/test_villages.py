@@ -11,8 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_officer_creates_a_village_in_their_commune():
-    village = village_create(actor=commune_officer("01273"), commune_code="01273", name="Nà Rị",
-                             kind="thon")  # fmt: skip
+    village = village_create(
+        actor=commune_officer("01273"), commune_code="01273", name="Nà Rị", kind="thon"
+    )
     assert Village.objects.get(pk=village.pk).commune_id == "01273"
 
 
@@ -40,8 +41,11 @@ def test_creating_a_village_writes_an_audit_entry_with_its_values():
     village = village_create(actor=officer, commune_code="01273", name="Nà Rị", kind="ban")
     event = ChangeEvent.objects.get(object_type="geo.village", object_id=str(village.pk))
     assert (event.action, event.actor, event.after["name"], event.commune_code) == (
-        "create", officer, "Nà Rị", "01273",
-    )  # fmt: skip
+        "create",
+        officer,
+        "Nà Rị",
+        "01273",
+    )
 
 
 def test_updating_a_village_records_old_and_new_values():

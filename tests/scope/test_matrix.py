@@ -4,7 +4,13 @@ import pytest
 
 from langso.accounts.roles import Role
 from langso.geo.models import Commune
-from tests.factories.accounts import UserFactory, analyst, commune_officer, province_admin, team_member
+from tests.factories.accounts import (
+    UserFactory,
+    analyst,
+    commune_officer,
+    province_admin,
+    team_member,
+)
 from tests.factories.geo import VillageFactory
 from tests.factories.sessions import api_client, signed_in
 
@@ -88,7 +94,7 @@ def test_commune_page_opens_only_inside_the_area(world, role, place):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_commune_page_lists_only_villages_inside_the_area(world, role):
-    users, villages = world
+    users, _villages = world
     response = signed_in(users[role]).get("/geo/communes/01273/")
     if role == "no_area":
         assert response.status_code == 404

@@ -5,7 +5,9 @@ from langso.accounts.twofactor import confirmed_device
 
 
 class Command(BaseCommand):
-    help = "Print the current TOTP code of a user's device (operators and the demo; needs DB access)."
+    help = (
+        "Print the current TOTP code of a user's device (operators and the demo; needs DB access)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")

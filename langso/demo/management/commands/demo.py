@@ -12,7 +12,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--addr", default="127.0.0.1:8000")
         parser.add_argument("--households", type=int, default=130_000)
-        parser.add_argument("--setup-only", action="store_true", help="prepare the data, do not serve")
+        parser.add_argument(
+            "--setup-only", action="store_true", help="prepare the data, do not serve"
+        )
 
     def handle(self, *args, addr, households, setup_only, **options):
         call_command("migrate", verbosity=0)

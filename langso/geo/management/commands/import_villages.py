@@ -11,14 +11,20 @@ from langso.jobs.services import job_start
 
 
 class Command(BaseCommand):
-    help = "Import villages from CSV/XLSX (Mã xã or Tên xã, Tên thôn, Loại), as a user, with progress."
+    help = (
+        "Import villages from CSV/XLSX (Mã xã or Tên xã, Tên thôn, Loại), as a user, with progress."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--as", dest="username", required=True,
-                            help="the account whose area and rights apply")  # fmt: skip
-        parser.add_argument("--background", action="store_true",
-                            help="queue for the worker and return (follow with `langso jobs watch`)")  # fmt: skip
+        parser.add_argument(
+            "--as", dest="username", required=True, help="the account whose area and rights apply"
+        )
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="queue for the worker and return (follow with `langso jobs watch`)",
+        )
 
     def handle(self, *args, file: Path, username: str, background: bool, **options):
         if not file.is_file():
@@ -40,15 +46,24 @@ class Command(BaseCommand):
             self.stdout.write(f"queued as job #{job.pk}: langso jobs watch {job.pk}")
             return
         tty = sys.stdout.isatty()
-        job = runner.run(job.pk, echo=lambda j: self.stdout.write(
-            ("\r" if tty else "") + render(j), ending="" if tty else "\n"))  # fmt: skip
+        job = runner.run(
+            job.pk,
+            echo=lambda j: self.stdout.write(
+                ("\r" if tty else "") + render(j), ending="" if tty else "\n"
+            ),
+        )
         self.stdout.write(("\r" if tty else "") + render(job))
         result = job.result or {}
         for error in result.get("errors", []):
-            self.stderr.write(f"{file.name}: row {error['row']}, {error['field']}: {error['reason']}"
-                              + (f" ({error['value']})" if error["value"] else ""))  # fmt: skip
+            self.stderr.write(
+                f"{file.name}: row {error['row']}, {error['field']}: {error['reason']}"
+                + (f" ({error['value']})" if error["value"] else "")
+            )
         if job.status != "succeeded":
             raise CommandError(job.error)
-        self.stdout.write(self.style.SUCCESS(
-            f"{result['created']} created, {result['updated']} updated, "
-            f"{result['unchanged']} unchanged ({result['rows']} rows)"))  # fmt: skip
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{result['created']} created, {result['updated']} updated, "
+                f"{result['unchanged']} unchanged ({result['rows']} rows)"
+            )
+        )

@@ -6,7 +6,9 @@ from langso.geo.services import units_load
 
 
 class Command(BaseCommand):
-    help = "Load (or refresh) the 34/3,321 current and 63/696/10,035 legacy units and the crosswalk."
+    help = (
+        "Load (or refresh) the 34/3,321 current and 63/696/10,035 legacy units and the crosswalk."
+    )
 
     def handle(self, *args, **options):
         start = time.perf_counter()

@@ -9,7 +9,7 @@ from langso.jobs.services import job_retry
 
 
 class Command(BaseCommand):
-    help = "Background jobs: list, show, watch (live progress bar), retry. Workers: `langso db_worker`."
+    help = "Background jobs: list, show, watch (live progress), retry. Workers: langso db_worker."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)

@@ -1,0 +1,71 @@
+import pytest
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.browser.conftest import DESKTOP, PHONE, shot
+from tests.factories.accounts import PASSWORD, commune_officer, province_admin
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in(page, username):
+    page.goto("/account/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_commune_officer_signs_in_and_sees_their_home_page(page_at, viewport):
+    officer = commune_officer("01273", full_name="Nông Thị Mai")
+    page = page_at(viewport)
+    _sign_in(page, officer.username)
+    page.wait_for_selector("h1")
+    assert "Xin chào, Nông Thị Mai" in page.inner_text("h1")
+    assert "Phường Thục Phán" in page.inner_text("main")
+    # nothing wider than the screen on a phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    shot(page, f"home-officer-{viewport['width']}")
+
+
+def test_province_admin_passes_the_totp_step(page_at):
+    admin = province_admin("04", full_name="Hoàng Văn Sở")
+    device = TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
+    page = page_at(PHONE)
+    _sign_in(page, admin.username)
+    page.wait_for_url("**/account/2fa/**")
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    page.fill("input[name=code]", f"{totp.token():06d}")
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=Xin chào, Hoàng Văn Sở")
+    shot(page, "home-province-admin-360")
+
+
+def test_english_can_be_chosen(page_at):
+    officer = commune_officer("01273")
+    page = page_at(DESKTOP)
+    _sign_in(page, officer.username)
+    page.click("button[name=language][value=en]")
+    page.wait_for_selector("text=Hello")
+    assert "Villages" in page.inner_text("main") or "villages" in page.inner_text("main")
+    shot(page, "home-officer-english")
+
+
+def test_officer_imports_villages_through_the_page_and_sees_the_result(page_at, tmp_path):
+    officer = commune_officer("01273")
+    page = page_at(PHONE)
+    _sign_in(page, officer.username)
+    page.goto("/geo/villages/import/")
+    with page.expect_download() as download:
+        page.click("text=Tải tệp mẫu")
+    template = tmp_path / "mau.csv"
+    download.value.save_as(template)
+    page.set_input_files("input[type=file]", str(template))
+    shot(page, "import-villages-360")
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-status=succeeded]")
+    assert page.inner_text("[data-testid=result-created]") == "2"
+    shot(page, "import-result-360")
+    page.goto("/geo/communes/01273/")
+    assert "Nà Rị" in page.inner_text("main")
+    shot(page, "commune-360")
