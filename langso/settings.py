@@ -160,6 +160,7 @@ LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["langso.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -185,3 +186,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LANGSO_LOG_LEVEL", "INFO")},
     "loggers": {"django_tasks_db": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+NINJA_PAGINATION_MAX_LIMIT = 1000

@@ -40,11 +40,9 @@ _FIRST = (
     "Lủng",
     "Slam",
     "Thôm",
-    "Bản",
     "Nậm",
     "Kéo",
     "Đông",
-    "Cốc",
 )
 _SECOND = (
     "Mạ",

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Capability
-from langso.accounts.scope import area_of, restrict
+from langso.accounts.scope import restrict
 from langso.audit.models import Action
 from langso.audit.services import record_batch, record_change, snapshot
 from langso.core.tabular import TableError, read_table
@@ -450,8 +450,6 @@ def villages_import(
         report.created, report.updated = len(new), len(changed)
         report.unchanged = len(planned) - len(new) - len(changed)
         report.written = True
-        area = area_of(actor)
-        place = by_code.get(next(iter(area.communes))) if len(area.communes) == 1 else None
         record_batch(
             actor=actor,
             object_type="geo.village",
@@ -462,9 +460,18 @@ def villages_import(
                 "unchanged": report.unchanged,
             },
             message=f"Imported villages from {filename}",
-            place=place,
+            place=_common_place([by_code[code] for code, _key in planned]),
         )
     return report
+
+
+def _common_place(communes: list[Commune]) -> Commune | Province | None:
+    """The narrowest unit holding all the communes a batch touched, for scoping its audit entry."""
+    codes = {c.code for c in communes}
+    if len(codes) == 1:
+        return communes[0]
+    provinces = {c.province_id for c in communes}
+    return Province.objects.get(code=provinces.pop()) if len(provinces) == 1 else None
 
 
 def _row_commune(row, by_code, by_name, all_codes, report: ImportReport) -> Commune | None:

@@ -63,3 +63,17 @@ def test_admin_edits_are_audited():
     event = ChangeEvent.objects.get(object_type="geo.village", action="create")
     assert (event.source, event.actor) == ("admin", root)
     assert event.after["name_key"] == village_key("Từ admin")  # keys follow admin edits too
+
+
+def test_a_province_wide_import_is_in_the_province_audit_log():
+    import io
+
+    from langso.geo.services import villages_import
+
+    admin = province_admin("04")
+    other = "01279"  # Phường Nùng Trí Cao, also Cao Bằng
+    data = f"Mã xã,Tên thôn,Loại\n01273,Nà Rị,Thôn\n{other},Bó Mạ,Bản\n".encode()
+    villages_import(actor=admin, filename="thon.csv", stream=io.BytesIO(data))
+    event = ChangeEvent.objects.get(action="batch", object_type="geo.village")
+    assert event.province_code == "04"
+    assert event in signed_in(admin).get("/audit/").context["page"].object_list
