@@ -124,3 +124,8 @@ def test_communes_can_be_searched_by_name_without_marks():
 def test_unknown_route_is_a_json_404():
     response = api_client(analyst("04")).get("/api/v1/nothing-here")
     assert response.status_code == 404
+
+
+def test_page_size_is_capped_at_1000():
+    response = api_client(analyst("04")).get("/api/v1/geo/villages", {"limit": 5000})
+    assert response.status_code == 422
