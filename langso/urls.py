@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from langso.accounts import user_views
 from langso.accounts import views as account_views
 from langso.api.urls import api
 from langso.audit import views as audit_views
@@ -17,6 +18,7 @@ geo_patterns = (
         path("villages/import/", geo_views.villages_import, name="villages_import"),
         path("villages/template.csv", geo_views.villages_template, name="villages_template"),
         path("convert/", geo_views.convert, name="convert"),
+        path("village-options/", geo_views.village_options, name="village_options"),
     ],
     "geo",
 )
@@ -43,6 +45,15 @@ urlpatterns = [
     path("account/2fa/", account_views.two_factor, name="two_factor"),
     path("account/", account_views.account, name="account"),
     path("account/tokens/<int:token_id>/revoke/", account_views.revoke_token, name="revoke_token"),
+    path("account/users/", user_views.user_list, name="users"),
+    path("account/users/new/", user_views.user_new, name="user_new"),
+    path("account/users/<int:user_id>/", user_views.user_detail, name="user_detail"),
+    path("account/users/<int:user_id>/password/", user_views.user_password, name="user_password"),
+    path(
+        "account/users/<int:user_id>/areas/<int:assignment_id>/remove/",
+        user_views.user_area_remove,
+        name="user_area_remove",
+    ),
     path("geo/", include(geo_patterns)),
     path("jobs/", include(job_patterns)),
     path("audit/", include(audit_patterns)),

@@ -16,6 +16,8 @@ def navigation(request: HttpRequest) -> dict:
         (reverse("geo:areas"), _("Địa bàn")),
         (reverse("jobs:list"), _("Tác vụ")),
     ]
+    if user.can(Capability.MANAGE_USERS):
+        items.append((reverse("users"), _("Người dùng")))
     if user.can(Capability.VIEW_AUDIT):
         items.append((reverse("audit:list"), _("Nhật ký")))
     items.append((reverse("account"), _("Tài khoản")))

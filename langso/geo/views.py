@@ -161,3 +161,11 @@ def convert(request: HttpRequest) -> HttpResponse:
         except ConversionError as exc:
             error = str(exc)
     return render(request, "geo/convert.html", {"form": form, "result": result, "error": error})
+
+
+@login_required
+def village_options(request: HttpRequest) -> HttpResponse:
+    """<option>s of the villages of one commune (for pickers that load them on demand)."""
+    code = request.GET.get("commune", "")
+    villages = queries.villages_for(request.user).filter(commune_id=code).order_by("name")
+    return render(request, "geo/_village_options.html", {"villages": villages})

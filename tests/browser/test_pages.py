@@ -69,3 +69,33 @@ def test_officer_imports_villages_through_the_page_and_sees_the_result(page_at, 
     page.goto("/geo/communes/01273/")
     assert "Nà Rị" in page.inner_text("main")
     shot(page, "commune-360")
+
+
+def test_province_admin_creates_a_team_member_for_a_village(page_at):
+    from langso.accounts.models import User
+    from tests.factories.geo import VillageFactory
+
+    VillageFactory(commune_id="01273", name="Nà Rị")
+    admin = province_admin("04")
+    device = TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
+    page = page_at(PHONE)
+    _sign_in(page, admin.username)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    page.fill("input[name=code]", f"{totp.token():06d}")
+    page.click("button[type=submit]")
+    page.goto("/account/users/new/")
+    page.fill("input[name=username]", "mai.nari")
+    page.fill("input[name=full_name]", "Nông Thị Mai")
+    page.select_option("select[name=role]", "team_member")
+    page.fill("input[name=password]", "Nà-Rị-2026-an-toàn")
+    page.select_option("select[name=level]", "village")
+    page.select_option("select[name=commune]", "01273")
+    page.wait_for_selector("#id_village option:text('Thôn Nà Rị')", state="attached")
+    page.select_option("select[name=village]", label="Thôn Nà Rị")
+    shot(page, "user-new-360")
+    page.click("button:text('Tạo')")
+    page.wait_for_selector("text=Đã tạo tài khoản mai.nari")
+    shot(page, "user-detail-360")
+    assert list(
+        User.objects.get(username="mai.nari").areas.values_list("village__name", flat=True)
+    ) == ["Nà Rị"]
