@@ -4,8 +4,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from langso.api.pagination import Page
 from langso.geo import queries, services
 from langso.geo.conversion import ConversionError, convert_address_text, convert_old_address
 from langso.geo.filters import CommuneFilter, VillageFilter
@@ -103,7 +104,7 @@ def get_province(request: HttpRequest, code: str):
 
 
 @router.get("/communes", response=list[CommuneOut], summary="Communes in your area")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_communes(request: HttpRequest, filters: Query[CommuneQuery]):
     return _filtered(CommuneFilter, filters, queries.communes_for(request.auth))
 
@@ -114,7 +115,7 @@ def get_commune(request: HttpRequest, code: str):
 
 
 @router.get("/villages", response=list[VillageOut], summary="Villages in your area")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_villages(request: HttpRequest, filters: Query[VillageQuery]):
     return _filtered(VillageFilter, filters, queries.villages_for(request.auth))
 

@@ -6,8 +6,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from langso.api.pagination import Page
 from langso.jobs.queries import jobs_for
 
 router = Router()
@@ -31,7 +32,7 @@ class JobOut(Schema):
 
 
 @router.get("", response=list[JobOut], summary="Jobs in your area")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_jobs(request: HttpRequest):
     return jobs_for(request.auth)
 

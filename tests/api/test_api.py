@@ -129,3 +129,8 @@ def test_unknown_route_is_a_json_404():
 def test_page_size_is_capped_at_1000():
     response = api_client(analyst("04")).get("/api/v1/geo/villages", {"limit": 5000})
     assert response.status_code == 422
+
+
+def test_an_offset_beyond_any_integer_column_is_422_not_500():
+    response = api_client(analyst("04")).get("/api/v1/jobs", {"offset": 32589158477190044730})
+    assert response.status_code == 422
