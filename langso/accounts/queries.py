@@ -36,9 +36,10 @@ def users_for(actor: Any) -> QuerySet[User]:
         return User.objects.none()
     if area_of(actor).everything:
         return User.objects.all()
+    # a subquery, not a join: no duplicate rows, and the result can be locked for update
     return User.objects.filter(
         pk__in=_assignments_inside(actor).values("user_id"), is_superuser=False
-    ).distinct()
+    )
 
 
 def manageable_users(actor: Any) -> QuerySet[User]:

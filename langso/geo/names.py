@@ -55,8 +55,14 @@ _NOT_WORD = re.compile(r"[^\w\s]")
 
 
 def clean(text: str) -> str:
-    """NFC-normalise, trim and collapse white space; the form we store names in."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
+    """NFC-normalise, drop control characters, trim and collapse white space.
+
+    The form we store names in. Control characters (NUL, escape codes pasted from other
+    programs) are never part of a name, and PostgreSQL refuses NUL in text.
+    """
+    text = unicodedata.normalize("NFC", text or "")
+    text = "".join(" " if ch.isspace() else ch for ch in text if ch.isspace() or ch.isprintable())
+    return _SPACES.sub(" ", text).strip()
 
 
 def _syllable_key(syllable: str) -> str:

@@ -134,3 +134,13 @@ def test_page_size_is_capped_at_1000():
 def test_an_offset_beyond_any_integer_column_is_422_not_500():
     response = api_client(analyst("04")).get("/api/v1/jobs", {"offset": 32589158477190044730})
     assert response.status_code == 422
+
+
+def test_a_nul_byte_in_a_name_is_dropped_not_a_500():
+    response = api_client(commune_officer("01273")).post(
+        "/api/v1/geo/villages",
+        {"commune_code": "01273", "name": "Nà\x00 Rị"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert response.json()["name"] == "Nà Rị"

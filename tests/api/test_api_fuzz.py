@@ -19,6 +19,21 @@ def _operations():
 SCHEMA, OPERATIONS = _operations()
 
 
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """Calling the WSGI app directly fires request_started/finished, whose handler closes a
+    connection that is inside a transaction (the test's); Django's test client disconnects it the
+    same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
 def test_api_never_answers_500(method, path):

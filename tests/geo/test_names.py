@@ -30,3 +30,9 @@ def test_village_key_drops_the_village_type():
 def test_ascii_key_matches_the_source_data_keys():
     assert ascii_key("Phường Thục Phán") == "phuongthucphan"
     assert ascii_key("Đặc khu Côn Đảo") == "dackhucondao"
+
+
+def test_control_characters_are_dropped_from_names():
+    from langso.geo.names import clean
+
+    assert clean("Nà\x00 Rị\x1b\tTrên") == "Nà Rị Trên"
