@@ -4,8 +4,6 @@ from django.contrib.auth.decorators import login_required
 
 from langso.accounts.models import ApiToken, AreaAssignment, User
 from langso.audit.admin import AuditedAdmin
-from langso.audit.models import Action
-from langso.audit.services import record_change, snapshot
 
 # The admin signs in through the app's own login (throttled, second factor).
 admin.site.login = login_required(admin.site.login)
@@ -19,23 +17,12 @@ class AreaInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     inlines = [AreaInline]
     list_display = ["username", "full_name", "role", "is_active", "is_superuser"]
     list_filter = ["role", "is_active", "is_superuser"]
     fieldsets = (*BaseUserAdmin.fieldsets, ("langso", {"fields": ("role", "full_name", "phone")}))
-
-    def save_model(self, request, obj, form, change):
-        exclude = frozenset({"password"})
-        before = snapshot(User.objects.get(pk=obj.pk), exclude=exclude) if change else None
-        super().save_model(request, obj, form, change)
-        record_change(
-            actor=request.user,
-            action=Action.UPDATE if change else Action.CREATE,
-            obj=obj,
-            before=before,
-            after=snapshot(obj, exclude=exclude),
-        )
+    audit_exclude = frozenset({"password"})
 
 
 @admin.register(ApiToken)

@@ -7,15 +7,18 @@ from langso.audit.services import record_change, snapshot
 class AuditedAdmin(admin.ModelAdmin):
     """Django admin writes through here, so superusers' edits are audited like everyone's."""
 
+    audit_exclude: frozenset[str] = frozenset()  # fields never written to the log (secrets)
+
     def save_model(self, request, obj, form, change):
-        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
+        exclude = self.audit_exclude
+        before = snapshot(type(obj).objects.get(pk=obj.pk), exclude=exclude) if change else None
         super().save_model(request, obj, form, change)
         record_change(
             actor=request.user,
             action=Action.UPDATE if change else Action.CREATE,
             obj=obj,
             before=before,
-            after=snapshot(obj),
+            after=snapshot(obj, exclude=exclude),
         )
 
     def delete_model(self, request, obj):

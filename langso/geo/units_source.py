@@ -88,6 +88,12 @@ def _rows(db: sqlite3.Connection, sql: str) -> Iterator[sqlite3.Row]:
     yield from db.execute(sql)
 
 
+def _province_row(r: sqlite3.Row) -> ProvinceRow:
+    return ProvinceRow(
+        r["provinceCode"], r["province"], r["provinceShort"], r["provinceLat"], r["provinceLon"]
+    )
+
+
 def read_units(data_dir: Path | None = None) -> UnitsData:
     """All units and the old→new crosswalk, in code order."""
     folder = data_dir or _data_dir()
@@ -99,13 +105,7 @@ def read_units(data_dir: Path | None = None) -> UnitsData:
         for r in _rows(db, "SELECT * FROM admin_units ORDER BY wardCode"):
             provinces.setdefault(
                 r["provinceCode"],
-                ProvinceRow(
-                    r["provinceCode"],
-                    r["province"],
-                    r["provinceShort"],
-                    r["provinceLat"],
-                    r["provinceLon"],
-                ),
+                _province_row(r),
             )
             communes.append(
                 CommuneRow(
@@ -129,13 +129,7 @@ def read_units(data_dir: Path | None = None) -> UnitsData:
         for r in _rows(db, "SELECT * FROM admin_units_legacy ORDER BY districtCode, wardCode"):
             legacy_provinces.setdefault(
                 r["provinceCode"],
-                ProvinceRow(
-                    r["provinceCode"],
-                    r["province"],
-                    r["provinceShort"],
-                    r["provinceLat"],
-                    r["provinceLon"],
-                ),
+                _province_row(r),
             )
             districts.setdefault(
                 r["districtCode"],

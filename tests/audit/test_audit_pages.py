@@ -77,3 +77,28 @@ def test_a_province_wide_import_is_in_the_province_audit_log():
     event = ChangeEvent.objects.get(action="batch", object_type="geo.village")
     assert event.province_code == "04"
     assert event in signed_in(admin).get("/audit/").context["page"].object_list
+
+
+def test_admin_user_edits_are_audited_without_the_password_hash():
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("root", password="x" * 12)
+    officer = commune_officer("01273")
+    response = signed_in(root).post(
+        f"/admin/accounts/user/{officer.pk}/change/",
+        {
+            "username": officer.username,
+            "role": "analyst",
+            "full_name": "Đổi Vai",
+            "phone": "",
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+            "areas-TOTAL_FORMS": "0",
+            "areas-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = ChangeEvent.objects.get(object_type="accounts.user", action="update")
+    assert ("role", "commune_officer", "analyst") in event.changed_fields
+    assert "password" not in event.after
