@@ -20,8 +20,8 @@ class TwoFactorRequiredMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(_OPEN_PREFIXES)
-            and needs_second_factor(user)
             and not user.is_verified()
+            and needs_second_factor(user)
         ):
             return redirect("two_factor")
         return self.get_response(request)

@@ -110,14 +110,22 @@ def _check_grantable(actor: Any, *, provinces=(), communes=(), villages=()) -> N
     from langso.geo.models import Commune, Village
 
     area = area_of(actor)
-    ok = all(area.covers(province=p, commune=None, village=None) for p in provinces)
-    for c in Commune.objects.filter(code__in=list(communes)):
-        ok = ok and area.covers(province=c.province_id, commune=c.code, village=None)
-    found = Commune.objects.filter(code__in=list(communes)).count()
-    for v in Village.objects.filter(pk__in=list(villages)).select_related("commune"):
-        ok = ok and area.covers(province=v.commune.province_id, commune=v.commune_id, village=v.pk)
-    found_v = Village.objects.filter(pk__in=list(villages)).count()
-    if not ok or found != len(set(communes)) or found_v != len(set(villages)):
+    found_communes = list(Commune.objects.filter(code__in=list(communes)))
+    found_villages = list(Village.objects.filter(pk__in=list(villages)).select_related("commune"))
+    ok = (
+        len(found_communes) == len(set(communes))
+        and len(found_villages) == len(set(villages))
+        and all(area.covers(province=p, commune=None, village=None) for p in provinces)
+        and all(
+            area.covers(province=c.province_id, commune=c.code, village=None)
+            for c in found_communes
+        )
+        and all(
+            area.covers(province=v.commune.province_id, commune=v.commune_id, village=v.pk)
+            for v in found_villages
+        )
+    )
+    if not ok:
         raise ValidationError({"area": _("Địa bàn nằm ngoài phạm vi bạn quản lý.")})
 
 

@@ -73,7 +73,8 @@ def _writable(user, commune) -> bool:
 def commune_area_type(request: HttpRequest, code: str) -> HttpResponse:
     form = AreaTypeForm(request.POST)
     if not form.is_valid():
-        raise ValidationError(form.errors)
+        messages.error(request, _("Khu vực không hợp lệ."))
+        return redirect("geo:commune", code=code)
     try:
         services.commune_set_area_type(
             actor=request.user, commune_code=code, area_type=form.cleaned_data["area_type"]

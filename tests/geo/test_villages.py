@@ -72,3 +72,13 @@ def test_village_user_cannot_edit_the_village_they_can_read():
     member = team_member(village)
     with pytest.raises(PermissionDenied):
         village_update(actor=member, village_id=village.pk, name="Khác", kind="thon")
+
+
+def test_an_invalid_area_type_from_the_page_is_a_message_not_an_error():
+    from tests.factories.accounts import province_admin
+    from tests.factories.sessions import signed_in
+
+    client = signed_in(province_admin("04"))
+    response = client.post("/geo/communes/01273/area-type/", {"area_type": "moon"}, follow=True)
+    assert response.status_code == 200
+    assert "Khu vực không hợp lệ." in response.content.decode()
