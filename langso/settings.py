@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "langso.geo",
     "langso.audit",
     "langso.jobs",
+    "langso.registry",
     "langso.demo",
 ]
 
