@@ -1,0 +1,250 @@
+"""The household import template: columns, how cell text becomes values, and how rows group
+into households (pure: no Django).
+
+One row per person. Household columns are read from the first row of each household (later rows
+may leave them blank). Rows of one household are consecutive, as in survey sheets, so files are
+read as a stream: memory does not grow with the file.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from langso.core.tabular import Row
+from langso.geo.names import name_key, plain
+from langso.registry.records import HouseholdRecord, MemberRecord, Problem
+
+# field -> (Vietnamese header of the template, other accepted headers)
+HOUSEHOLD_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "household_code": ("Mã hộ", ("ma ho", "household code")),
+    "household_number": ("STT hộ", ("số thứ tự hộ", "stt", "household no")),
+    "commune_code": ("Mã xã", ("commune code",)),
+    "village": ("Thôn", ("tên thôn", "thôn / tổ dân phố", "village")),
+    "address": ("Địa chỉ", ("address",)),
+    "wall": ("Tường", ("vật liệu tường",)),
+    "column": ("Cột", ("vật liệu cột",)),
+    "roof": ("Mái", ("vật liệu mái",)),
+    "floor_area_m2": ("Diện tích nhà (m2)", ("diện tích nhà ở", "diện tích nhà", "floor area")),
+    "water_source": ("Nguồn nước", ("nguồn nước sinh hoạt",)),
+    "latrine": ("Nhà tiêu", ("loại nhà tiêu",)),
+    "income_per_person": ("Thu nhập BQ (đồng/người/tháng)", ("thu nhập bình quân", "thu nhập")),
+    "is_person_of_merit": ("Hộ có người có công", ("người có công",)),
+    "no_working_capacity": ("Hộ không có khả năng lao động", ("không có khả năng lao động",)),
+}
+MEMBER_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "full_name": ("Họ và tên", ("họ tên", "name", "full name")),
+    "sex": ("Giới tính", ("sex",)),
+    "birth_date": ("Ngày sinh", ("date of birth",)),
+    "birth_year": ("Năm sinh", ("year of birth",)),
+    "ethnicity": ("Dân tộc", ("ethnicity",)),
+    "relationship": ("Quan hệ với chủ hộ", ("quan hệ", "relationship")),
+    "id_number": ("Số CCCD", ("cccd", "số định danh", "căn cước", "id number")),
+    "phone": ("Điện thoại", ("số điện thoại", "phone")),
+    "work_status": ("Việc làm", ("tình trạng việc làm",)),
+    "has_health_insurance": ("Có BHYT", ("bhyt", "bảo hiểm y tế")),
+    "education": ("Trình độ", ("trình độ học vấn", "bằng cấp cao nhất")),
+    "in_school": ("Đang đi học", ()),
+    "school_level_fits_age": ("Học đúng cấp theo tuổi", ("học đúng cấp",)),
+    "undernourished": ("Suy dinh dưỡng", ()),
+    "has_disability": ("Khuyết tật", ()),
+    "has_chronic_illness": ("Bệnh mãn tính", ("bệnh hiểm nghèo",)),
+    "receives_social_allowance": ("Trợ cấp xã hội hằng tháng", ("trợ cấp xã hội",)),
+}
+ALIASES = {f: (h, *others) for f, (h, others) in {**HOUSEHOLD_COLUMNS, **MEMBER_COLUMNS}.items()}
+HEADERS = {f: h for f, (h, _o) in {**HOUSEHOLD_COLUMNS, **MEMBER_COLUMNS}.items()}
+HOUSEHOLD_FACT_FIELDS = (
+    "wall",
+    "column",
+    "roof",
+    "floor_area_m2",
+    "water_source",
+    "latrine",
+    "income_per_person",
+    "is_person_of_merit",
+    "no_working_capacity",
+)
+MEMBER_FACT_FIELDS = (
+    "work_status",
+    "has_health_insurance",
+    "education",
+    "in_school",
+    "school_level_fits_age",
+    "undernourished",
+    "has_disability",
+    "has_chronic_illness",
+    "receives_social_allowance",
+)
+BOOL_FIELDS = {
+    "is_person_of_merit",
+    "no_working_capacity",
+    "has_health_insurance",
+    "in_school",
+    "school_level_fits_age",
+    "undernourished",
+    "has_disability",
+    "has_chronic_illness",
+    "receives_social_allowance",
+}
+_TRUE = {"co", "c", "x", "1", "yes", "y", "true", "dung"}
+_FALSE = {"khong", "k", "0", "no", "n", "false", "sai"}
+
+
+@dataclass
+class ParsedHousehold:
+    first_row: int
+    rows: list[int]
+    commune_code: str
+    village_name: str
+    record: HouseholdRecord
+    problems: list[tuple[int, str, str, str]] = field(
+        default_factory=list
+    )  # row, column, value, why
+
+
+class Choices:
+    """Cell text -> a choice value, by the value itself or its label, marks optional."""
+
+    def __init__(self, choices: Iterable[tuple[str, str]], extra: dict[str, str] | None = None):
+        self.lookup: dict[str, str] = {}
+        for value, label in choices:
+            for text in (value, str(label)):
+                self.lookup[name_key(text)] = value
+                self.lookup.setdefault(plain(text), value)
+        for text, value in (extra or {}).items():
+            self.lookup[name_key(text)] = value
+            self.lookup.setdefault(plain(text), value)
+
+    def __call__(self, text: str) -> str | None:
+        return self.lookup.get(name_key(text)) or self.lookup.get(plain(text))
+
+
+def parse_bool(text: str) -> bool | None:
+    """ "Có"/"x"/"1" -> True, "Không"/"0" -> False, blank -> None; anything else raises."""
+    key = plain(text).replace(" ", "")
+    if not key:
+        return None
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise ValueError("ghi Có hoặc Không")
+
+
+_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def parse_date(text: str) -> dt.date | None:
+    text = text.strip()
+    if not text:
+        return None
+    if m := _DATE.match(text):
+        day, month, year = map(int, m.groups())
+        return dt.date(year, month, day)
+    return dt.date.fromisoformat(text[:10])  # ISO, as spreadsheets export dates
+
+
+def group_rows(rows: Iterable[Row]) -> Iterator[list[Row]]:
+    """Consecutive rows with the same household key (code, else number) form a household."""
+    current: list[Row] = []
+    key = None
+    for row in rows:
+        row_key = (
+            row.values.get("household_code", "").strip()
+            or row.values.get("household_number", "").strip()
+        )
+        if current and row_key and row_key != key:
+            yield current
+            current = []
+        if not current:
+            key = row_key
+        current.append(row)
+    if current:
+        yield current
+
+
+def to_household(rows: list[Row], choices: dict[str, Choices]) -> ParsedHousehold:
+    """Cell texts -> a HouseholdRecord; cells that cannot be read are reported by row/column."""
+    first = rows[0]
+    problems: list[tuple[int, str, str, str]] = []
+
+    def cell(row: Row, name: str) -> str:
+        return row.values.get(name, "").strip()
+
+    def convert(row: Row, name: str, fn):
+        text = cell(row, name)
+        if not text:
+            return None
+        try:
+            value = fn(text)
+        except (ValueError, TypeError) as exc:
+            problems.append((row.number, HEADERS[name], text, str(exc) or "không đọc được"))
+            return None
+        if value is None:
+            problems.append((row.number, HEADERS[name], text, "không có trong danh mục"))
+        return value
+
+    def number(kind):
+        def read(text: str):
+            return kind(float(text.replace(",", ".")) if kind is float else int(float(text)))
+
+        return read
+
+    facts: dict[str, object] = {}
+    for name in HOUSEHOLD_FACT_FIELDS:
+        if name in BOOL_FIELDS:
+            value = convert(first, name, parse_bool)
+        elif name == "floor_area_m2":
+            value = convert(first, name, number(float))
+        elif name == "income_per_person":
+            value = convert(first, name, lambda t: int(float(t.replace(".", "").replace(",", ""))))
+        else:
+            value = convert(first, name, choices[name])
+        if value is not None:
+            facts[name] = value
+    members = []
+    for row in rows:
+        member_facts: dict[str, object] = {}
+        for name in MEMBER_FACT_FIELDS:
+            reader = parse_bool if name in BOOL_FIELDS else choices[name]
+            value = convert(row, name, reader)
+            if value is not None:
+                member_facts[name] = value
+        year = convert(row, "birth_year", number(int))
+        members.append(
+            MemberRecord(
+                full_name=cell(row, "full_name"),
+                sex=convert(row, "sex", choices["sex"]) or "",
+                birth_year=year,
+                birth_date=convert(row, "birth_date", parse_date),
+                relationship=convert(row, "relationship", choices["relationship"]) or "",
+                ethnicity=cell(row, "ethnicity"),
+                id_number=cell(row, "id_number"),
+                phone=cell(row, "phone"),
+                facts=member_facts,
+            )
+        )
+    record = HouseholdRecord(
+        village_id=None,
+        members=members,
+        code=cell(first, "household_code"),
+        address=cell(first, "address"),
+        facts=facts,
+    )
+    return ParsedHousehold(
+        first_row=first.number,
+        rows=[r.number for r in rows],
+        commune_code=cell(first, "commune_code").zfill(5) if cell(first, "commune_code") else "",
+        village_name=cell(first, "village"),
+        record=record,
+        problems=problems,
+    )
+
+
+def problem_location(parsed: ParsedHousehold, problem: Problem) -> tuple[int, str]:
+    """Excel row and template header of a problem: "members[2].sex" -> (row, "Giới tính")."""
+    if m := re.match(r"members\[(\d+)\]\.(\w+)", problem.field):
+        index, name = int(m.group(1)), m.group(2)
+        return parsed.rows[index], HEADERS.get(name, name)
+    name = {"village": "village", "members": "relationship"}.get(problem.field, problem.field)
+    return parsed.first_row, HEADERS.get(name, problem.field)
