@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from langso.core.tabular import Row
 from langso.geo.names import name_key, plain
@@ -144,6 +145,13 @@ def parse_date(text: str) -> dt.date | None:
     return dt.date.fromisoformat(text[:10])  # ISO, as spreadsheets export dates
 
 
+def _area(text: str) -> Decimal:
+    try:
+        return Decimal(text.replace(",", ".")).quantize(Decimal("0.1"))
+    except InvalidOperation:
+        raise ValueError("không phải là số") from None
+
+
 def group_rows(rows: Iterable[Row]) -> Iterator[list[Row]]:
     """Consecutive rows with the same household key (code, else number) form a household."""
     current: list[Row] = []
@@ -184,18 +192,15 @@ def to_household(rows: list[Row], choices: dict[str, Choices]) -> ParsedHousehol
             problems.append((row.number, HEADERS[name], text, "không có trong danh mục"))
         return value
 
-    def number(kind):
-        def read(text: str):
-            return kind(float(text.replace(",", ".")) if kind is float else int(float(text)))
-
-        return read
+    def whole(text: str) -> int:
+        return int(float(text))
 
     facts: dict[str, object] = {}
     for name in HOUSEHOLD_FACT_FIELDS:
         if name in BOOL_FIELDS:
             value = convert(first, name, parse_bool)
         elif name == "floor_area_m2":
-            value = convert(first, name, number(float))
+            value = convert(first, name, _area)
         elif name == "income_per_person":
             value = convert(first, name, lambda t: int(float(t.replace(".", "").replace(",", ""))))
         else:
@@ -210,7 +215,7 @@ def to_household(rows: list[Row], choices: dict[str, Choices]) -> ParsedHousehol
             value = convert(row, name, reader)
             if value is not None:
                 member_facts[name] = value
-        year = convert(row, "birth_year", number(int))
+        year = convert(row, "birth_year", whole)
         members.append(
             MemberRecord(
                 full_name=cell(row, "full_name"),

@@ -24,6 +24,7 @@ from langso.accounts.roles import Capability
 from langso.accounts.scope import restrict
 from langso.audit.services import record_batch
 from langso.core import field_encryption
+from langso.core.bulk import update_many
 from langso.core.tabular import TableError, read_table
 from langso.geo.models import Commune, Village
 from langso.geo.names import clean, plain, village_key
@@ -318,19 +319,24 @@ def _write(chunk: list, places: _Places, report: HouseholdImportReport) -> None:
         [_member(h, m) for p, h in new_households for m in p.record.members], batch_size=2000
     )
     report.created += len(new_households)
-    for p, household in matched:
-        for name, value in p.record.facts.items():
-            setattr(household, name, value)
-        if p.record.address:
-            household.address = clean(p.record.address)
+    changed = [household for p, household in matched if _apply(household, p)]
+    update_many(Household, changed, [*fmt.HOUSEHOLD_FACT_FIELDS, "address"])
     if matched:
-        Household.objects.bulk_update(
-            [h for _p, h in matched],
-            [*fmt.HOUSEHOLD_FACT_FIELDS, "address"],
-            batch_size=CHUNK,
-        )
         _merge_members(matched)
     report.updated += len(matched)
+
+
+def _apply(household: Household, p) -> bool:
+    """Copy the file's household facts onto a stored household; True if anything changed."""
+    changed = False
+    values = dict(p.record.facts)
+    if p.record.address:
+        values["address"] = clean(p.record.address)
+    for name, value in values.items():
+        if getattr(household, name) != value:
+            setattr(household, name, value)
+            changed = True
+    return changed
 
 
 def _new_household(p, places: _Places) -> Household:
@@ -384,15 +390,18 @@ def _merge_members(matched: list) -> None:
             )
             if found is None:
                 new.append(_member(household, record))
-            else:
+            elif any(getattr(found, n) != v for n, v in record.facts.items()):
                 for name, value in record.facts.items():
                     setattr(found, name, value)
                 changed.append(found)
     Member.objects.bulk_create(new, batch_size=2000)
-    if changed:
-        Member.objects.bulk_update(changed, list(fmt.MEMBER_FACT_FIELDS), batch_size=2000)
+    update_many(Member, changed, list(fmt.MEMBER_FACT_FIELDS))
+    recount = []
     for household in households:
         members = stored.get(household.pk, []) + [m for m in new if m.household_id == household.pk]
-        household.member_count = len(members)
-        household.is_ethnic_minority = any(m.ethnicity not in ("", "01") for m in members)
-    Household.objects.bulk_update(households, ["member_count", "is_ethnic_minority"])
+        count = len(members)
+        minority = any(m.ethnicity not in ("", "01") for m in members)
+        if (household.member_count, household.is_ethnic_minority) != (count, minority):
+            household.member_count, household.is_ethnic_minority = count, minority
+            recount.append(household)
+    update_many(Household, recount, ["member_count", "is_ethnic_minority"])

@@ -198,3 +198,56 @@ def test_the_import_writes_one_batch_audit_entry_in_the_commune(officer):
 def test_read_only_roles_cannot_import():
     with pytest.raises(PermissionDenied):
         _import(analyst("04"), _csv(_household("H1")))
+
+
+def test_the_cli_imports_through_a_job_and_prints_the_counts(officer, tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "ho.csv"
+    path.write_bytes(_csv(_household("H1")))
+    out = io.StringIO()
+    call_command("import_households", str(path), "--as", officer.username, stdout=out)
+    assert "1 created, 0 updated, 0 skipped (1 households, 3 people)" in out.getvalue()
+
+
+def test_the_cli_lists_bad_rows_and_fails(officer, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    rows = _household("H1")
+    rows[1]["sex"] = "Khác"
+    path = tmp_path / "ho.csv"
+    path.write_bytes(_csv(rows))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command(
+            "import_households",
+            str(path),
+            "--as",
+            officer.username,
+            stderr=err,
+            stdout=io.StringIO(),
+        )
+    assert "ho.csv: row 3, Giới tính: không có trong danh mục (Khác)" in err.getvalue()
+
+
+def test_reimporting_changed_values_updates_the_stored_household_and_members(officer):
+    rows = _household("H1")
+    _import(officer, _csv(rows))
+    rows[0]["income_per_person"] = "2.100.000"
+    rows[0]["floor_area_m2"] = "52,3"
+    rows[1]["has_health_insurance"] = "Có"
+    rows.append(_row(full_name="Nông Thị Hoa", sex="Nữ", birth_year="2019", relationship="Con"))
+    report = _import(officer, _csv(rows))
+    household = Household.objects.get(code="H1")
+    assert (report.created, report.updated) == (0, 1)
+    assert (household.income_per_person, str(household.floor_area_m2)) == (2_100_000, "52.3")
+    assert household.members.get(full_name="Hoàng Thị Lan").has_health_insurance is True
+    assert household.member_count == 4
+
+
+def test_a_non_numeric_floor_area_is_reported(officer):
+    rows = _household("H1")
+    rows[0]["floor_area_m2"] = "rộng"
+    report = _import(officer, _csv(rows))
+    assert [(e.row, e.column) for e in report.errors] == [(2, "Diện tích nhà (m2)")]
