@@ -8,6 +8,7 @@ from langso.api.urls import api
 from langso.audit import views as audit_views
 from langso.geo import views as geo_views
 from langso.jobs import views as job_views
+from langso.registry import views as registry_views
 
 geo_patterns = (
     [
@@ -27,8 +28,16 @@ job_patterns = (
         path("", job_views.job_list, name="list"),
         path("<int:job_id>/", job_views.job_detail, name="detail"),
         path("<int:job_id>/retry/", job_views.job_retry_view, name="retry"),
+        path("<int:job_id>/errors.csv", job_views.job_errors_csv, name="errors"),
     ],
     "jobs",
+)
+registry_patterns = (
+    [
+        path("import/", registry_views.households_import, name="import"),
+        path("import/template.xlsx", registry_views.import_template, name="import_template"),
+    ],
+    "registry",
 )
 audit_patterns = (
     [
@@ -56,6 +65,7 @@ urlpatterns = [
     ),
     path("geo/", include(geo_patterns)),
     path("jobs/", include(job_patterns)),
+    path("households/", include(registry_patterns)),
     path("audit/", include(audit_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

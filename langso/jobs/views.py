@@ -1,5 +1,7 @@
 """Job pages: list, one job with a live progress bar, retry."""
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -20,8 +22,11 @@ RESULT_LABELS = {
     "unchanged": gettext_lazy("Không đổi"),
     "provinces": gettext_lazy("Tỉnh / thành phố"),
     "communes": gettext_lazy("Xã / phường"),
+    "households": gettext_lazy("Số hộ trong tệp"),
+    "members": gettext_lazy("Số người trong tệp"),
+    "skipped": gettext_lazy("Bỏ qua (có lỗi)"),
 }
-_HIDDEN = {"errors", "file", "written"}
+_HIDDEN = {"errors", "file", "written", "valid_only"}
 
 
 def _result_rows(job) -> list[tuple[str, str, object]]:
@@ -52,3 +57,26 @@ def job_retry_view(request: HttpRequest, job_id: int) -> HttpResponse:
     except ValueError:
         messages.error(request, _("Chỉ chạy lại được tác vụ bị lỗi."))
     return redirect("jobs:detail", job_id=job.pk)
+
+
+@login_required
+def job_errors_csv(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Every error a job reported (row, column, value, reason), for fixing the file in Excel."""
+    job = get_object_or_404(jobs_for(request.user), pk=job_id)
+    errors = (job.result or {}).get("errors", []) if isinstance(job.result, dict) else []
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = (job.params.get("filename") or f"job-{job.pk}").rsplit(".", 1)[0]
+    response["Content-Disposition"] = f'attachment; filename="loi-{job.pk}-{name[:40]}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([_("Dòng"), _("Cột"), _("Giá trị"), _("Lý do")])
+    for e in errors:
+        writer.writerow(
+            [
+                e.get("row", ""),
+                e.get("column") or e.get("field", ""),
+                e.get("value", ""),
+                e.get("reason", ""),
+            ]
+        )
+    return response

@@ -99,3 +99,25 @@ def test_province_admin_creates_a_team_member_for_a_village(page_at):
     assert list(
         User.objects.get(username="mai.nari").areas.values_list("village__name", flat=True)
     ) == ["Nà Rị"]
+
+
+def test_officer_imports_households_through_the_page_and_sees_the_result(page_at, tmp_path):
+    from langso.registry.models import Household
+    from tests.factories.geo import VillageFactory
+
+    VillageFactory(commune_id="01273", name="Nà Rị")
+    officer = commune_officer("01273")
+    page = page_at(PHONE)
+    _sign_in(page, officer.username)
+    page.goto("/households/import/")
+    with page.expect_download() as download:
+        page.click("text=Tải tệp mẫu (Excel)")
+    template = tmp_path / "mau.xlsx"
+    download.value.save_as(template)
+    page.set_input_files("input[type=file]", str(template))
+    shot(page, "household-import-360")
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-status=succeeded]")
+    assert page.inner_text("[data-testid=result-created]") == "1"
+    shot(page, "household-import-result-360")
+    assert Household.objects.get().members.count() == 3
