@@ -27,3 +27,28 @@ def update_many(
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
     return len(params)
+
+
+def insert_many(model: type[models.Model], objects: Sequence[models.Model]) -> int:
+    """INSERT rows whose ids the caller does not need back, without the ORM's per-field compile.
+
+    Values go through each field's own ``pre_save`` and ``get_db_prep_save`` (auto_now_add and
+    type conversion stay as Django does them); the database assigns the ids.
+    """
+    if not objects:
+        return 0
+    meta = model._meta
+    columns = [f for f in meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) "
+        f"VALUES ({placeholders})"
+    )
+    params = [
+        [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in columns]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    return len(params)

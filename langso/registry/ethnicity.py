@@ -6,7 +6,7 @@ names ("Mông", "Khmer"), so a spreadsheet can give a code or a name.
 
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from langso.geo.names import name_key, plain
@@ -33,8 +33,12 @@ class Catalogue:
     version: str
     groups: tuple[EthnicGroup, ...]
 
+    @cached_property
+    def _indexes(self) -> tuple[dict, dict, dict]:
+        return _index(self.groups)
+
     def by_code(self, code: str) -> EthnicGroup | None:
-        return _index(self)[0].get(code.strip().zfill(2)) if code.strip().isdigit() else None
+        return self._indexes[0].get(code.strip().zfill(2)) if code.strip().isdigit() else None
 
     def find(self, text: str) -> EthnicGroup | None:
         """A group by its code ("08", "8") or any of its names ("H'Mông", "Mông", "hmong")."""
@@ -43,7 +47,7 @@ class Catalogue:
             return None
         if text.isdigit():
             return self.by_code(text)
-        exact, loose = _index(self)[1], _index(self)[2]
+        _codes, exact, loose = self._indexes
         return exact.get(_key(text)) or loose.get(_loose(text))
 
 
@@ -59,15 +63,14 @@ def _loose(text: str) -> str:
     return plain(_strip(text)).replace(" ", "")
 
 
-@cache
-def _index(catalogue: Catalogue) -> tuple[dict, dict, dict]:
+def _index(groups: tuple[EthnicGroup, ...]) -> tuple[dict, dict, dict]:
     """By code; by exact name key; by name without diacritics (only where that is unambiguous)."""
-    by_code = {g.code: g for g in catalogue.groups}
+    by_code = {g.code: g for g in groups}
     by_name: dict[str, EthnicGroup] = {}
     by_loose: dict[str, EthnicGroup | None] = {}
     # own names first, so "Thổ" is the Thổ group, not Tày's old other name
-    labels = [(g.name, g) for g in catalogue.groups]
-    labels += [(alias, g) for g in catalogue.groups for alias in g.aliases]
+    labels = [(g.name, g) for g in groups]
+    labels += [(alias, g) for g in groups for alias in g.aliases]
     for label, g in labels:
         by_name.setdefault(_key(label), g)
         key = _loose(label)
