@@ -60,7 +60,7 @@ def _village_households(
     for i in range(v.households):
         group = rng.choices(groups, weights)[0]
         minority = group != "Kinh"
-        size = max(1, min(9, round(rng.gauss(4.2 + 1.2 * r, 1.4))))
+        size = max(1, min(9, round(rng.gauss(3.65 + 1.1 * r, 1.3))))
         head_year = rng.randint(1950, 1998)
         head_sex = "male" if rng.random() < 0.82 else "female"
         members = [(head_sex, head_year, "head")]

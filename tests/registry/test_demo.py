@@ -69,3 +69,7 @@ def test_the_heads_profile_is_readable(built):
     household = Household.objects.first()
     head = household.members.get(relationship="head")
     assert digital_profile(household, member_id=head.pk)["uses_internet"] is not None
+
+
+def test_households_average_about_four_people_like_the_province(built):
+    assert 3.9 <= Member.objects.count() / Household.objects.count() <= 4.5
