@@ -14,7 +14,13 @@ from decimal import Decimal, InvalidOperation
 
 from langso.core.tabular import Row
 from langso.geo.names import name_key, plain
-from langso.registry.records import HouseholdRecord, MemberRecord, Problem
+from langso.registry.records import (
+    HOUSEHOLD_FACTS,
+    MEMBER_FACTS,
+    HouseholdRecord,
+    MemberRecord,
+    Problem,
+)
 
 # field -> (Vietnamese header of the template, other accepted headers)
 HOUSEHOLD_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -54,28 +60,6 @@ MEMBER_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 ALIASES = {f: (h, *others) for f, (h, others) in {**HOUSEHOLD_COLUMNS, **MEMBER_COLUMNS}.items()}
 HEADERS = {f: h for f, (h, _o) in {**HOUSEHOLD_COLUMNS, **MEMBER_COLUMNS}.items()}
-HOUSEHOLD_FACT_FIELDS = (
-    "wall",
-    "column",
-    "roof",
-    "floor_area_m2",
-    "water_source",
-    "latrine",
-    "income_per_person",
-    "is_person_of_merit",
-    "no_working_capacity",
-)
-MEMBER_FACT_FIELDS = (
-    "work_status",
-    "has_health_insurance",
-    "education",
-    "in_school",
-    "school_level_fits_age",
-    "undernourished",
-    "has_disability",
-    "has_chronic_illness",
-    "receives_social_allowance",
-)
 BOOL_FIELDS = {
     "is_person_of_merit",
     "no_working_capacity",
@@ -196,7 +180,7 @@ def to_household(rows: list[Row], choices: dict[str, Choices]) -> ParsedHousehol
         return int(float(text))
 
     facts: dict[str, object] = {}
-    for name in HOUSEHOLD_FACT_FIELDS:
+    for name in HOUSEHOLD_FACTS:
         if name in BOOL_FIELDS:
             value = convert(first, name, parse_bool)
         elif name == "floor_area_m2":
@@ -210,7 +194,7 @@ def to_household(rows: list[Row], choices: dict[str, Choices]) -> ParsedHousehol
     members = []
     for row in rows:
         member_facts: dict[str, object] = {}
-        for name in MEMBER_FACT_FIELDS:
+        for name in MEMBER_FACTS:
             reader = parse_bool if name in BOOL_FIELDS else choices[name]
             value = convert(row, name, reader)
             if value is not None:

@@ -29,6 +29,7 @@ from langso.core.tabular import TableError, read_table
 from langso.geo.models import Commune, Village
 from langso.geo.names import clean, plain, village_key
 from langso.registry import import_format as fmt
+from langso.registry import records
 from langso.registry.models import (
     Durability,
     Education,
@@ -320,7 +321,7 @@ def _write(chunk: list, places: _Places, report: HouseholdImportReport) -> None:
     )
     report.created += len(new_households)
     changed = [household for p, household in matched if _apply(household, p)]
-    update_many(Household, changed, [*fmt.HOUSEHOLD_FACT_FIELDS, "address"])
+    update_many(Household, changed, [*records.HOUSEHOLD_FACTS, "address"])
     if matched:
         _merge_members(matched)
     report.updated += len(matched)
@@ -341,7 +342,7 @@ def _apply(household: Household, p) -> bool:
 
 def _new_household(p, places: _Places) -> Household:
     village = p.record.village_id
-    commune = next(code for code, vs in places.villages.items() if village in vs.values())
+    commune = p.commune_code  # checked against the actor's communes in the first pass
     code = p.record.code or _next_code(commune, places)
     return Household(
         code=code,
@@ -395,7 +396,7 @@ def _merge_members(matched: list) -> None:
                     setattr(found, name, value)
                 changed.append(found)
     Member.objects.bulk_create(new, batch_size=2000)
-    update_many(Member, changed, list(fmt.MEMBER_FACT_FIELDS))
+    update_many(Member, changed, list(records.MEMBER_FACTS))
     recount = []
     for household in households:
         members = stored.get(household.pk, []) + [m for m in new if m.household_id == household.pk]

@@ -22,6 +22,30 @@ RELATIONSHIPS = {
     "other",
 }
 OLDEST_PLAUSIBLE_AGE = 120
+# The facts a household and a member carry (model fields of the same names); the importer, the
+# template and the services all read these lists.
+HOUSEHOLD_FACTS = (
+    "wall",
+    "column",
+    "roof",
+    "floor_area_m2",
+    "water_source",
+    "latrine",
+    "income_per_person",
+    "is_person_of_merit",
+    "no_working_capacity",
+)
+MEMBER_FACTS = (
+    "work_status",
+    "has_health_insurance",
+    "education",
+    "in_school",
+    "school_level_fits_age",
+    "undernourished",
+    "has_disability",
+    "has_chronic_illness",
+    "receives_social_allowance",
+)
 
 
 @dataclass

@@ -16,32 +16,13 @@ from langso.audit.services import record_change, snapshot
 from langso.core import field_encryption
 from langso.geo.models import LegacyProvince, Village
 from langso.geo.names import clean, plain
+from langso.registry import records
 from langso.registry.models import DigitalObservation, Household, Member
 from langso.registry.records import HouseholdRecord, MemberRecord, validate_household
 
-HOUSEHOLD_FACTS = (
-    "wall",
-    "column",
-    "roof",
-    "floor_area_m2",
-    "water_source",
-    "latrine",
-    "income_per_person",
-    "is_person_of_merit",
-    "no_working_capacity",
-    "area_type_override",
-)
-MEMBER_FACTS = (
-    "work_status",
-    "has_health_insurance",
-    "education",
-    "in_school",
-    "school_level_fits_age",
-    "undernourished",
-    "has_disability",
-    "has_chronic_illness",
-    "receives_social_allowance",
-)
+# the override is set on a page, never from a file
+HOUSEHOLD_FACTS = (*records.HOUSEHOLD_FACTS, "area_type_override")
+MEMBER_FACTS = records.MEMBER_FACTS
 DIGITAL_FACTS = tuple(
     f.name
     for f in DigitalObservation._meta.concrete_fields

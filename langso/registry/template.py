@@ -7,6 +7,7 @@ from openpyxl.styles import Font
 
 from langso.geo.models import Village
 from langso.registry import import_format as fmt
+from langso.registry import records
 from langso.registry.ethnicity import catalogue
 from langso.registry.models import (
     Durability,
@@ -23,15 +24,7 @@ COLUMNS = [
     "commune_code",
     "village",
     "address",
-    "wall",
-    "column",
-    "roof",
-    "floor_area_m2",
-    "water_source",
-    "latrine",
-    "income_per_person",
-    "is_person_of_merit",
-    "no_working_capacity",
+    *records.HOUSEHOLD_FACTS,
     "full_name",
     "sex",
     "birth_date",
@@ -40,15 +33,7 @@ COLUMNS = [
     "relationship",
     "id_number",
     "phone",
-    "work_status",
-    "has_health_insurance",
-    "education",
-    "in_school",
-    "school_level_fits_age",
-    "undernourished",
-    "has_disability",
-    "has_chronic_illness",
-    "receives_social_allowance",
+    *records.MEMBER_FACTS,
 ]
 
 

@@ -8,6 +8,15 @@ from tests.factories.accounts import PASSWORD, commune_officer, province_admin
 pytestmark = pytest.mark.browser
 
 
+def _sign_in_with_totp(page, user):
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    _sign_in(page, user.username)
+    page.wait_for_url("**/account/2fa/**")
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    page.fill("input[name=code]", f"{totp.token():06d}")
+    page.click("button[type=submit]")
+
+
 def _sign_in(page, username):
     page.goto("/account/login/")
     page.fill("input[name=username]", username)
@@ -30,13 +39,8 @@ def test_commune_officer_signs_in_and_sees_their_home_page(page_at, viewport):
 
 def test_province_admin_passes_the_totp_step(page_at):
     admin = province_admin("04", full_name="Hoàng Văn Sở")
-    device = TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
     page = page_at(PHONE)
-    _sign_in(page, admin.username)
-    page.wait_for_url("**/account/2fa/**")
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    page.fill("input[name=code]", f"{totp.token():06d}")
-    page.click("button[type=submit]")
+    _sign_in_with_totp(page, admin)
     page.wait_for_selector("text=Xin chào, Hoàng Văn Sở")
     shot(page, "home-province-admin-360")
 
@@ -77,12 +81,8 @@ def test_province_admin_creates_a_team_member_for_a_village(page_at):
 
     VillageFactory(commune_id="01273", name="Nà Rị")
     admin = province_admin("04")
-    device = TOTPDevice.objects.create(user=admin, name="phone", confirmed=True)
     page = page_at(PHONE)
-    _sign_in(page, admin.username)
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    page.fill("input[name=code]", f"{totp.token():06d}")
-    page.click("button[type=submit]")
+    _sign_in_with_totp(page, admin)
     page.goto("/account/users/new/")
     page.fill("input[name=username]", "mai.nari")
     page.fill("input[name=full_name]", "Nông Thị Mai")

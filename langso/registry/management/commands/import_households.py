@@ -1,12 +1,10 @@
-import sys
 from pathlib import Path
 
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from langso.accounts.models import User
-from langso.jobs import runner
-from langso.jobs.progress_bar import render
+from langso.jobs.foreground import run_with_progress, write_row_errors
 from langso.jobs.services import job_start
 
 
@@ -47,18 +45,9 @@ class Command(BaseCommand):
         if background:
             self.stdout.write(f"queued as job #{job.pk}: langso jobs watch {job.pk}")
             return
-        tty = sys.stdout.isatty()
-        job = runner.run(
-            job.pk,
-            echo=lambda j: self.stdout.write(
-                ("\r" if tty else "") + render(j), ending="" if tty else "\n"
-            ),
-        )
-        self.stdout.write(("\r" if tty else "") + render(job))
+        job = run_with_progress(self, job)
+        write_row_errors(self, file.name, job)
         result = job.result or {}
-        for e in result.get("errors", [])[:1000]:
-            value = f" ({e['value']})" if e["value"] else ""
-            self.stderr.write(f"{file.name}: row {e['row']}, {e['column']}: {e['reason']}{value}")
         if job.status != "succeeded":
             raise CommandError(job.error)
         self.stdout.write(
