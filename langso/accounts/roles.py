@@ -17,6 +17,8 @@ class Role(StrEnum):
 class Capability(StrEnum):
     MANAGE_USERS = "manage_users"
     EDIT_VILLAGES = "edit_villages"
+    EDIT_HOUSEHOLDS = "edit_households"  # register households and members, merge duplicates
+    RECORD_OBSERVATIONS = "record_observations"  # what a household has and does, on a date
     EDIT_UNITS = "edit_units"  # e.g. override a commune's rural/urban area type
     VIEW_AUDIT = "view_audit"
     VIEW_SENSITIVE = "view_sensitive"  # ethnicity, health, ID numbers (personal data law)
@@ -29,14 +31,16 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.COMMUNE_OFFICER: frozenset(
         {
             Capability.EDIT_VILLAGES,
+            Capability.EDIT_HOUSEHOLDS,
+            Capability.RECORD_OBSERVATIONS,
             Capability.VIEW_AUDIT,
             Capability.VIEW_SENSITIVE,
             Capability.RUN_IMPORTS,
             Capability.USE_API,
         }
     ),
-    Role.TEAM_LEADER: frozenset({Capability.USE_API}),
-    Role.TEAM_MEMBER: frozenset({Capability.USE_API}),
+    Role.TEAM_LEADER: frozenset({Capability.RECORD_OBSERVATIONS, Capability.USE_API}),
+    Role.TEAM_MEMBER: frozenset({Capability.RECORD_OBSERVATIONS, Capability.USE_API}),
     Role.ANALYST: frozenset({Capability.USE_API}),
 }
 

@@ -14,6 +14,7 @@ class Action(models.TextChoices):
     BATCH = "batch", _("Thao tác hàng loạt")
     LOGIN = "login", _("Đăng nhập")
     SECURITY = "security", _("Bảo mật")
+    READ = "read", _("Xem dữ liệu nhạy cảm")
 
 
 class ChangeEvent(models.Model):

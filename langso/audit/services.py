@@ -111,3 +111,35 @@ def record_batch(
         ip_address=origin.ip_address,
         **_place(place),
     )
+
+
+def record_read(
+    *,
+    actor: Any,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    fields: tuple[str, ...] | list[str] = (),
+    count: int = 1,
+    message: str = "",
+    place: models.Model | None = None,
+) -> ChangeEvent:
+    """Someone was shown sensitive personal data (ethnicity, health, ID numbers).
+
+    One event per page, API answer or export, naming the fields and how many people's data.
+    """
+    origin = context.current()
+    target = obj if obj is not None else place
+    return ChangeEvent.objects.create(
+        **_actor_fields(actor),
+        action=Action.READ,
+        object_type=obj._meta.label_lower if obj is not None else object_type,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=(str(obj) if obj is not None else message)[:200],
+        after={"fields": sorted(fields)},
+        counts={"people": count},
+        message=message[:300],
+        source=origin.source,
+        request_id=origin.request_id,
+        ip_address=origin.ip_address,
+        **_place(target),
+    )

@@ -33,12 +33,12 @@ def insert_many(model: type[models.Model], objects: Sequence[models.Model]) -> i
     """INSERT rows whose ids the caller does not need back, without the ORM's per-field compile.
 
     Values go through each field's own ``pre_save`` and ``get_db_prep_save`` (auto_now_add and
-    type conversion stay as Django does them); the database assigns the ids.
+    type conversion stay as Django does them); the database assigns automatic ids.
     """
     if not objects:
         return 0
     meta = model._meta
-    columns = [f for f in meta.concrete_fields if not f.primary_key]
+    columns = [f for f in meta.concrete_fields if f is not meta.auto_field]
     quote = connection.ops.quote_name
     placeholders = ", ".join(["%s"] * len(columns))
     sql = (

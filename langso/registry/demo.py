@@ -21,7 +21,9 @@ from langso.demo.generator import ProvincePlan, VillagePlan
 from langso.geo.models import Village
 from langso.geo.names import plain
 from langso.registry.ethnicity import catalogue
-from langso.registry.models import DigitalObservation, Household, Member
+from langso.registry.models import DigitalObservation, DigitalProfile, Household, Member
+from langso.registry.profile import summarise
+from langso.registry.records import given_key
 
 SURVEY_DAY = dt.date(2025, 9, 15)
 _SURNAMES = {
@@ -204,6 +206,7 @@ def _save(batch: list) -> None:
                     household=h,
                     full_name=name,
                     name_key=plain(name),
+                    given_key=given_key(plain(name)),
                     sex=sex,
                     birth_year=year,
                     ethnicity=ethnicity,
@@ -243,3 +246,19 @@ def _save(batch: list) -> None:
                 )
             )
         insert_many(DigitalObservation, observations)
+        insert_many(
+            DigitalProfile,
+            [
+                DigitalProfile(
+                    household_id=b["household"].pk,
+                    observed_on=SURVEY_DAY,
+                    **summarise(
+                        [
+                            {"member_id": None, "order": 0, **b["digital"]["household"]},
+                            {"member_id": 1, "order": 0, **b["digital"]["head"]},
+                        ]
+                    ),
+                )
+                for b in batch
+            ],
+        )

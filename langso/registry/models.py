@@ -71,6 +71,15 @@ class Household(models.Model):
     is_ethnic_minority = models.BooleanField(_("hộ dân tộc thiểu số"), default=False)
     member_count = models.PositiveSmallIntegerField(default=0, editable=False)
     is_active = models.BooleanField(_("còn hoạt động"), default=True)
+    # Set when an officer merges this household into another (it stays, inactive, for history).
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -140,6 +149,8 @@ class Member(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     full_name = models.CharField(_("họ và tên"), max_length=120)
     name_key = models.CharField(max_length=120, editable=False, db_index=True)
+    # the given name (last word of name_key): people look each other up by it ("Dũng")
+    given_key = models.CharField(max_length=40, editable=False, db_index=True, default="")
     sex = models.CharField(_("giới tính"), max_length=6, choices=Sex.choices)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"))
@@ -168,7 +179,18 @@ class Member(models.Model):
     receives_social_allowance = models.BooleanField(
         _("hưởng trợ cấp xã hội hằng tháng"), null=True, blank=True
     )
-    is_active = models.BooleanField(default=True)  # False: moved away or died
+    is_active = models.BooleanField(default=True)  # False: moved away, died, merged or erased
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
+    )
+    # Set when the person's data was erased at their request: the row keeps only what the
+    # poverty review's legal mandate still requires (see registry/privacy.py).
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     area_fields = AreaFields(
         province="household__commune__province_id",
@@ -254,3 +276,120 @@ class DigitalObservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.observed_on}"
+
+
+class DigitalProfile(models.Model):
+    """The household's current digital profile, kept from its observations for fast filters.
+
+    Per field: the household's own latest value, or for things people do, True if any member's
+    latest value is True (see ``registry.profile``). Rebuilt by ``services.refresh_profiles``
+    whenever observations change; never edited by hand.
+    """
+
+    household = models.OneToOneField(
+        Household, primary_key=True, on_delete=models.CASCADE, related_name="digital_profile"
+    )
+    observed_on = models.DateField(_("lần ghi nhận gần nhất"))
+    has_smartphone = models.BooleanField(null=True)
+    has_feature_phone = models.BooleanField(null=True)
+    has_computer = models.BooleanField(null=True)
+    has_tv = models.BooleanField(null=True)
+    has_radio = models.BooleanField(null=True)
+    has_mobile_data = models.BooleanField(null=True)
+    has_fixed_broadband = models.BooleanField(null=True)
+    hears_loudspeaker = models.BooleanField(null=True)
+    uses_internet = models.BooleanField(null=True)
+    vneid_level = models.PositiveSmallIntegerField(null=True)
+    has_bank_or_ewallet = models.BooleanField(null=True)
+    pays_cashless = models.BooleanField(null=True)
+    uses_messaging = models.BooleanField(null=True)
+    uses_online_public_services = models.BooleanField(null=True)
+    buys_online = models.BooleanField(null=True)
+    sells_online = models.BooleanField(null=True)
+
+    area_fields = AreaFields(
+        province="household__commune__province_id",
+        commune="household__commune_id",
+        village="household__village_id",
+    )
+
+    class Meta:
+        verbose_name = _("hồ sơ số hiện tại")
+        verbose_name_plural = _("hồ sơ số hiện tại")
+
+    def __str__(self) -> str:
+        return f"{self.household_id} @ {self.observed_on}"
+
+
+class DuplicateKind(models.TextChoices):
+    PERSON = "person", _("Người")
+    HOUSEHOLD = "household", _("Hộ")
+
+
+class DuplicateDismissal(models.Model):
+    """An officer's decision that two records flagged as probable duplicates are different."""
+
+    kind = models.CharField(max_length=10, choices=DuplicateKind.choices)
+    first_id = models.BigIntegerField()  # the smaller id of the pair
+    second_id = models.BigIntegerField()
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(_("ghi chú"), max_length=200, blank=True)
+
+    area_fields = AreaFields(province="commune__province_id", commune="commune_id")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "first_id", "second_id"], name="duplicate_dismissal_pair"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(first_id__lt=models.F("second_id")),
+                name="duplicate_dismissal_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.first_id}≠{self.second_id}"
+
+
+class ConsentStatus(models.TextChoices):
+    GIVEN = "given", _("Đồng ý")
+    REFUSED = "refused", _("Không đồng ý")
+    WITHDRAWN = "withdrawn", _("Đã rút lại")
+
+
+class Consent(models.Model):
+    """A person's consent (or refusal) to one purpose of processing, as recorded by an officer.
+
+    Purposes and their legal basis are data (``registry/processing_purposes.toml``); purposes
+    resting on a legal mandate need no consent and are never recorded here.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("mục đích"), max_length=40)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=ConsentStatus.choices)
+    given_on = models.DateField(_("ngày"))
+    method = models.CharField(_("hình thức"), max_length=60, blank=True)  # "ký phiếu", "bằng lời"
+    note = models.CharField(_("ghi chú"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    area_fields = AreaFields(
+        province="member__household__commune__province_id",
+        commune="member__household__commune_id",
+        village="member__household__village_id",
+    )
+
+    class Meta:
+        verbose_name = _("sự đồng ý")
+        verbose_name_plural = _("sự đồng ý")
+        indexes = [models.Index(fields=["member", "purpose", "-given_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.purpose} {self.status}"

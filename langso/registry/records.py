@@ -47,6 +47,31 @@ MEMBER_FACTS = (
     "receives_social_allowance",
 )
 
+# What a digital observation can record (model fields of the same names; ITU-aligned, see docs).
+DIGITAL_FIELDS = (
+    "has_smartphone",
+    "has_feature_phone",
+    "has_computer",
+    "has_tv",
+    "has_radio",
+    "has_mobile_data",
+    "has_fixed_broadband",
+    "hears_loudspeaker",
+    "uses_internet",
+    "vneid_level",
+    "has_bank_or_ewallet",
+    "pays_cashless",
+    "uses_messaging",
+    "uses_online_public_services",
+    "buys_online",
+    "sells_online",
+)
+
+
+def given_key(name_key: str) -> str:
+    """The given name (last word) of a plain name key: "nong van dung" -> "dung"."""
+    return name_key.rsplit(" ", 1)[-1][:40]
+
 
 @dataclass
 class MemberRecord:
@@ -149,10 +174,15 @@ def validate_household(
                     )
                 )
             seen.setdefault(m.id_number, i)
-    area = h.facts.get("floor_area_m2")
+    return out + validate_household_facts(h.facts)
+
+
+def validate_household_facts(facts: dict[str, object]) -> list[Problem]:
+    out: list[Problem] = []
+    area = facts.get("floor_area_m2")
     if area is not None and not 0 < float(area) < 10_000:
         out.append(Problem("floor_area_m2", "diện tích nhà ở không hợp lý"))
-    income = h.facts.get("income_per_person")
+    income = facts.get("income_per_person")
     if income is not None and int(income) < 0:
         out.append(Problem("income_per_person", "thu nhập không được âm"))
     return out

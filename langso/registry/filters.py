@@ -1,0 +1,132 @@
+"""The household search, shared by the list page, the API and the exports.
+
+Filters that reveal sensitive personal data (ethnicity) exist only for users allowed to see it,
+and the searches use indexes on both databases (see ``prefix``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from langso.accounts.roles import Capability
+from langso.core import field_encryption
+from langso.geo.names import plain
+from langso.registry.cccd import normalise as normalise_id
+from langso.registry.ethnicity import catalogue
+from langso.registry.models import DigitalObservation, Household, Member
+from langso.registry.records import DIGITAL_FIELDS
+
+
+def prefix(field: str, text: str) -> Q:
+    """``field`` starts with ``text``, in a form the database answers from an index.
+
+    PostgreSQL uses Django's ``varchar_pattern_ops`` index for LIKE 'x%'. SQLite's LIKE is
+    case-insensitive and skips the index, but a range on the (binary) column uses it.
+    """
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": text, f"{field}__lt": text + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": text})
+
+
+def _ethnicity_choices() -> list[tuple[str, str]]:
+    return [(g.code, f"{g.code} {g.name}") for g in catalogue().groups]
+
+
+DIGITAL_CHOICES = [
+    (name, DigitalObservation._meta.get_field(name).verbose_name) for name in DIGITAL_FIELDS
+]
+
+
+class HouseholdFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Tìm (tên, mã hộ, CCCD)"), method="search", help_text=_("Không cần gõ dấu")
+    )
+    commune = django_filters.CharFilter(field_name="commune_id", label=_("Mã xã"))
+    village = django_filters.NumberFilter(field_name="village_id", label=_("Thôn"))
+    minority = django_filters.BooleanFilter(
+        field_name="is_ethnic_minority", label=_("Hộ dân tộc thiểu số")
+    )
+    ethnicity = django_filters.ChoiceFilter(
+        label=_("Dân tộc"), choices=_ethnicity_choices, method="filter_ethnicity"
+    )
+    digital = django_filters.ChoiceFilter(
+        label=_("Chỉ tiêu số"), choices=DIGITAL_CHOICES, method="filter_digital"
+    )
+    digital_value = django_filters.ChoiceFilter(
+        label=_("Giá trị"),
+        choices=[("yes", _("Có")), ("no", _("Không")), ("unknown", _("Chưa rõ"))],
+        method="filter_digital",
+    )
+    inactive = django_filters.BooleanFilter(
+        label=_("Gồm hộ đã chuyển đi / đã gộp"), method="filter_inactive"
+    )
+
+    class Meta:
+        model = Household
+        fields = ["q", "commune", "village", "minority", "ethnicity", "digital", "digital_value"]
+
+    # Sensitive filters disappear for users without the right to see sensitive data.
+    SENSITIVE = ("minority", "ethnicity")
+
+    def __init__(self, data=None, queryset=None, *, user: Any = None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.user = user
+        if user is None or not user.can(Capability.VIEW_SENSITIVE):
+            for name in self.SENSITIVE:
+                self.filters.pop(name, None)
+
+    @property
+    def qs(self) -> QuerySet[Household]:
+        queryset = super().qs
+        if not self.form.cleaned_data.get("inactive"):
+            queryset = queryset.filter(is_active=True)
+        return queryset
+
+    def filter_inactive(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset  # applied in qs, so that "off" means active only
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        text = value.strip()
+        if not text:
+            return queryset
+        digits = normalise_id(text)
+        if digits.isdigit() and len(digits) == 12:
+            if self.user is None or not self.user.can(Capability.VIEW_SENSITIVE):
+                return queryset.none()
+            people = Member.objects.filter(
+                id_number_hash=field_encryption.lookup_hash(digits), is_active=True
+            )
+            return queryset.filter(pk__in=people.values("household_id"))
+        if any(ch.isdigit() for ch in text):  # names have no digits: a household code
+            return queryset.filter(prefix("code", text))
+        key = plain(text)
+        if not key:
+            return queryset
+        names = prefix("name_key", key)
+        if " " not in key:
+            names |= prefix("given_key", key)
+        people = Member.objects.filter(names, is_active=True)
+        return queryset.filter(pk__in=people.values("household_id"))
+
+    def filter_ethnicity(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        people = Member.objects.filter(ethnicity=value, is_active=True)
+        return queryset.filter(pk__in=people.values("household_id"))
+
+    def filter_digital(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        field = self.form.cleaned_data.get("digital")
+        answer = self.form.cleaned_data.get("digital_value") or "yes"
+        if name == "digital_value" or not field:
+            return queryset  # both parameters are applied once, from "digital"
+        lookup = f"digital_profile__{field}"
+        if answer == "unknown":
+            return queryset.filter(
+                Q(digital_profile__isnull=True) | Q(**{f"{lookup}__isnull": True})
+            )
+        if field == "vneid_level":
+            return queryset.filter(**({f"{lookup}__gte": 1} if answer == "yes" else {lookup: 0}))
+        return queryset.filter(**{lookup: answer == "yes"})
