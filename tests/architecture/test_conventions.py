@@ -16,6 +16,7 @@ PURE_MODULES = [
     "registry/cccd.py",
     "registry/ethnicity.py",
     "registry/records.py",
+    "registry/profile.py",
 ]
 PURE_IMPORTS = {"langso." + m.removesuffix(".py").replace("/", ".") for m in PURE_MODULES}
 
