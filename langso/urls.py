@@ -29,11 +29,38 @@ job_patterns = (
         path("<int:job_id>/", job_views.job_detail, name="detail"),
         path("<int:job_id>/retry/", job_views.job_retry_view, name="retry"),
         path("<int:job_id>/errors.csv", job_views.job_errors_csv, name="errors"),
+        path("<int:job_id>/download/", job_views.job_download, name="download"),
     ],
     "jobs",
 )
 registry_patterns = (
     [
+        path("", registry_views.household_list, name="list"),
+        path("new/", registry_views.household_new, name="new"),
+        path("export/", registry_views.household_export, name="export"),
+        path("<int:household_id>/", registry_views.household_detail, name="detail"),
+        path("<int:household_id>/edit/", registry_views.household_edit, name="edit"),
+        path("<int:household_id>/members/new/", registry_views.member_form, name="member_new"),
+        path(
+            "<int:household_id>/members/<int:member_id>/edit/",
+            registry_views.member_form,
+            name="member_edit",
+        ),
+        path(
+            "<int:household_id>/members/<int:member_id>/leave/",
+            registry_views.member_leave,
+            name="member_leave",
+        ),
+        path(
+            "<int:household_id>/members/<int:member_id>/head/",
+            registry_views.head_change,
+            name="head_change",
+        ),
+        path(
+            "<int:household_id>/digital/new/",
+            registry_views.observation_new,
+            name="observation_new",
+        ),
         path("import/", registry_views.households_import, name="import"),
         path("import/template.xlsx", registry_views.import_template, name="import_template"),
     ],

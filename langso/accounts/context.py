@@ -14,6 +14,7 @@ def navigation(request: HttpRequest) -> dict:
     items = [
         (reverse("home"), _("Trang chủ")),
         (reverse("geo:areas"), _("Địa bàn")),
+        (reverse("registry:list"), _("Hộ gia đình")),
         (reverse("jobs:list"), _("Tác vụ")),
     ]
     if user.can(Capability.MANAGE_USERS):

@@ -18,6 +18,7 @@ from langso.accounts.roles import Capability, Role
 from langso.accounts.scope import area_of
 from langso.geo.queries import communes_for, provinces_for, villages_for
 from langso.jobs.queries import jobs_for
+from langso.registry.queries import households_for
 
 
 class LoginView(auth_views.LoginView):
@@ -104,8 +105,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "province_count": provinces_for(user).count(),
         "commune_count": communes.count(),
         "village_count": villages.count(),
+        "household_count": households_for(user).filter(is_active=True).count(),
         "recent_jobs": jobs_for(user)[:5],
         "can_edit_villages": user.can(Capability.EDIT_VILLAGES),
+        "can_import": user.can(Capability.RUN_IMPORTS),
         "can_view_audit": user.can(Capability.VIEW_AUDIT),
         "is_team": user.role in (Role.TEAM_LEADER, Role.TEAM_MEMBER),
         "is_analyst": user.role == Role.ANALYST,

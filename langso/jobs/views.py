@@ -1,11 +1,13 @@
 """Job pages: list, one job with a live progress bar, retry."""
 
 import csv
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +28,7 @@ RESULT_LABELS = {
     "members": gettext_lazy("Số người trong tệp"),
     "skipped": gettext_lazy("Bỏ qua (có lỗi)"),
 }
-_HIDDEN = {"errors", "file", "written", "valid_only"}
+_HIDDEN = {"errors", "file", "written", "valid_only", "output"}
 
 
 def _result_rows(job) -> list[tuple[str, str, object]]:
@@ -80,3 +82,18 @@ def job_errors_csv(request: HttpRequest, job_id: int) -> HttpResponse:
             ]
         )
     return response
+
+
+@login_required
+def job_download(request: HttpRequest, job_id: int) -> FileResponse:
+    """The file a job produced (an export). Only its author may download it: it can hold
+    personal data chosen for them."""
+    job = get_object_or_404(jobs_for(request.user), pk=job_id, created_by=request.user)
+    output = (job.result or {}).get("output") if isinstance(job.result, dict) else None
+    if not output:
+        raise Http404
+    root = Path(settings.MEDIA_ROOT).resolve()
+    path = (root / output).resolve()
+    if root not in path.parents or not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

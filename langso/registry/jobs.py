@@ -1,8 +1,15 @@
 """Background jobs of the registry."""
 
+from pathlib import Path
+
+from django.conf import settings
+
 from langso.accounts.models import User
 from langso.jobs.registry import JobFailed, register
+from langso.registry import export
+from langso.registry.filters import HouseholdFilter
 from langso.registry.importer import households_import
+from langso.registry.queries import households_for
 
 
 @register("registry.import_households")
@@ -23,3 +30,33 @@ def import_households(job, progress) -> dict:
         job.save(update_fields=["result"])
         raise JobFailed(f"{len(report.errors)} error(s) in the file; nothing was imported")
     return result
+
+
+@register("registry.export_households")
+def export_households(job, progress) -> dict:
+    """A large export, written to a file in the data directory that only its author downloads."""
+    actor = User.objects.filter(pk=job.created_by_id, is_active=True).first()
+    if actor is None:
+        raise JobFailed("the user who started the export no longer exists")
+    kind, file_format = job.params["kind"], job.params["format"]
+    households = HouseholdFilter(
+        job.params.get("filters") or {}, households_for(actor), user=actor
+    ).qs
+    total = export.count_rows(households, kind)
+    progress(0, total, "Đang xuất…")
+    table = export.build(households, user=actor, kind=kind, full_id=job.params.get("full_id"))
+    relative = f"exports/{job.pk}-{kind}.{file_format}"
+    path = Path(settings.MEDIA_ROOT) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def step(n: int) -> None:
+        progress(n, total, "Đang xuất…")
+
+    if file_format == "xlsx":
+        with path.open("wb") as out:
+            rows = export.write_xlsx(table, out, sheet=kind, progress=step)
+    else:
+        with path.open("w", encoding="utf-8", newline="") as out:
+            rows = export.write_csv(table, out, progress=step)
+    export.log_export(user=actor, table=table, rows=rows, kind=kind)
+    return {"rows": rows, "output": relative}

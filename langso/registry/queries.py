@@ -2,10 +2,12 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, When
 
-from langso.accounts.scope import restrict
-from langso.registry.models import DigitalObservation, Household
+from langso.accounts.scope import area_of, restrict
+from langso.geo.models import Village
+from langso.registry.models import DigitalObservation, DigitalProfile, Household, Member
+from langso.registry.records import DIGITAL_FIELDS
 
 
 def households_for(user: Any) -> QuerySet[Household]:
@@ -33,3 +35,76 @@ def digital_profile(
         if all(v is not None for v in profile.values()):
             break
     return profile
+
+
+def writable(user: Any, household: Household) -> bool:
+    """True if the user's area covers the household for writing (not just reading)."""
+    return area_of(user).covers(
+        province=household.commune.province_id,
+        commune=household.commune_id,
+        village=household.village_id,
+    )
+
+
+def writable_villages(user: Any) -> QuerySet[Village]:
+    return restrict(Village.objects.select_related("commune"), user, for_write=True).order_by(
+        "commune__name", "name"
+    )
+
+
+def villages_of_filter(user: Any, commune_code: str) -> QuerySet[Village]:
+    """Villages offered in the list's filter: those of the chosen commune, or of the user's only
+    commune; none when the choice is still too wide (a province has thousands)."""
+    villages = restrict(Village.objects.all(), user).order_by("name")
+    if commune_code:
+        return villages.filter(commune_id=commune_code)
+    communes = set(villages.values_list("commune_id", flat=True).distinct()[:2])
+    return villages if len(communes) == 1 else villages.none()
+
+
+def with_heads(households: list[Household]) -> list[tuple[Household, Member | None]]:
+    """Each household of a page with its head (one query for the page)."""
+    heads = {
+        m.household_id: m
+        for m in Member.objects.filter(
+            household_id__in=[h.pk for h in households], relationship="head", is_active=True
+        )
+    }
+    return [(h, heads.get(h.pk)) for h in households]
+
+
+def members_of(household: Household) -> QuerySet[Member]:
+    """Active members, the head first, then by age."""
+    order = Case(When(relationship="head", then=0), default=1)
+    return household.members.filter(is_active=True).order_by(order, "birth_year", "id")
+
+
+def former_members_of(household: Household) -> QuerySet[Member]:
+    return household.members.filter(is_active=False).order_by("-id")
+
+
+def observations_of(household: Household) -> QuerySet[DigitalObservation]:
+    return household.digital_observations.select_related("member", "recorded_by").order_by(
+        "-observed_on", "-recorded_at", "-id"
+    )
+
+
+def profile_rows(household: Household) -> list[tuple[str, object]]:
+    """(label, value) of the household's current digital profile; empty if never observed."""
+    profile = DigitalProfile.objects.filter(household=household).first()
+    if profile is None:
+        return []
+    return [
+        (DigitalObservation._meta.get_field(name).verbose_name, getattr(profile, name))
+        for name in DIGITAL_FIELDS
+    ]
+
+
+def members_for(user: Any) -> QuerySet[Member]:
+    """Members (active or not) of the households in the user's area."""
+    return restrict(Member.objects.select_related("household"), user)
+
+
+def observations_for(user: Any) -> QuerySet[DigitalObservation]:
+    """Digital observations of the households in the user's area, with who recorded them."""
+    return restrict(DigitalObservation.objects.select_related("recorded_by"), user)

@@ -14,3 +14,14 @@ def household_record(village, *members: MemberRecord, **kw) -> HouseholdRecord:
         ),
     )
     return HouseholdRecord(village_id=village.pk, members=list(members), **kw)
+
+
+def household(village, *members: MemberRecord, actor=None, **kw):
+    """A household registered through the service, as an officer of its commune would."""
+    from langso.registry.services import household_create
+    from tests.factories.accounts import commune_officer
+
+    actor = actor or commune_officer(village.commune_id)
+    return household_create(
+        actor=actor, record=household_record(village, *members, **kw), today=dt.date(2026, 11, 23)
+    )
