@@ -89,20 +89,24 @@ def test_an_ethnicity_parameter_from_an_analyst_is_ignored(village):
     household(village)
     kinh = household(village, MemberRecord("Lê Văn Bình", "male", 1975, "head", ethnicity="01"))
     page = signed_in(analyst("04")).get("/households/", {"ethnicity": "01"})
-    assert kinh in page.context["page"].object_list and page.context["page"].paginator.count == 2
+    assert kinh in page.context["page"].object_list
+    assert page.context["page"].paginator.count == 2
 
 
 def test_the_household_page_shows_members_with_masked_id_for_an_officer(village):
     h = household(village)
     page = signed_in(commune_officer("01273")).get(f"/households/{h.pk}/")
     text = page.content.decode()
-    assert "Nông Văn Dũng" in text and "••••••••2345" in text and "004080012345" not in text
+    assert "Nông Văn Dũng" in text
+    assert "••••••••2345" in text
+    assert "004080012345" not in text
 
 
 def test_the_household_page_hides_ethnicity_and_id_from_an_analyst(village):
     h = household(village)
     text = signed_in(analyst("04")).get(f"/households/{h.pk}/").content.decode()
-    assert "2345" not in text and "Tày" not in text
+    assert "2345" not in text
+    assert "Tày" not in text
 
 
 def test_an_officer_viewing_a_household_is_logged_as_a_sensitive_read(village):
@@ -148,7 +152,8 @@ def test_a_bad_id_number_in_the_form_is_shown_next_to_the_field(village):
             "id_number": "123",
         },
     )
-    assert response.context["form"].errors["id_number"] and not Household.objects.exists()
+    assert response.context["form"].errors["id_number"]
+    assert not Household.objects.exists()
 
 
 def test_an_analyst_cannot_open_the_new_household_form(village):
@@ -168,7 +173,8 @@ def test_an_officer_adds_a_member(village):
         },
     )
     h.refresh_from_db()
-    assert h.member_count == 4 and h.members.filter(full_name="Nông Thị Mai").exists()
+    assert h.member_count == 4
+    assert h.members.filter(full_name="Nông Thị Mai").exists()
 
 
 def test_editing_a_member_without_an_id_number_keeps_the_stored_one(village):
@@ -197,7 +203,8 @@ def test_a_member_who_moved_away_leaves_the_count_but_stays_in_history(village):
         f"/households/{h.pk}/members/{child.pk}/leave/", {"reason": "moved"}
     )
     h.refresh_from_db()
-    assert h.member_count == 2 and Member.objects.filter(pk=child.pk, is_active=False).exists()
+    assert h.member_count == 2
+    assert Member.objects.filter(pk=child.pk, is_active=False).exists()
 
 
 def test_making_another_member_head_demotes_the_old_head(village):
@@ -252,7 +259,8 @@ def test_an_officer_exports_people_with_masked_ids_by_default(village):
     )
     rows = _csv_rows(response)
     header, head = rows[0], rows[1]
-    assert "Dân tộc" in header and head[header.index("Số CCCD")] == "••••••••2345"
+    assert "Dân tộc" in header
+    assert head[header.index("Số CCCD")] == "••••••••2345"
 
 
 def test_an_officer_may_export_full_id_numbers_and_it_is_logged(village):
@@ -283,7 +291,8 @@ def test_the_export_keeps_the_list_filters_and_the_area(village):
     )
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
     rows = sheet.to_python()
-    assert len(rows) == 2 and rows[1][4] == "Lê Văn Bình"
+    assert len(rows) == 2
+    assert rows[1][4] == "Lê Văn Bình"
 
 
 def test_a_large_export_runs_as_a_job_whose_file_only_its_author_downloads(
