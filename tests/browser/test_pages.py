@@ -121,3 +121,40 @@ def test_officer_imports_households_through_the_page_and_sees_the_result(page_at
     assert page.inner_text("[data-testid=result-created]") == "1"
     shot(page, "household-import-result-360")
     assert Household.objects.get().members.count() == 3
+
+
+def test_officer_finds_a_household_adds_a_member_and_records_its_digital_profile(page_at):
+    from tests.factories.geo import VillageFactory
+    from tests.factories.registry import household
+
+    village = VillageFactory(commune_id="01273", name="Nà Rị")
+    officer = commune_officer("01273")
+    found = household(village, actor=officer)
+    page = page_at(PHONE)
+    _sign_in(page, officer.username)
+    page.goto("/households/")
+    page.fill("input[name=q]", "dung")
+    page.wait_for_selector("[data-testid=household-count]:has-text('1 hộ')")
+    shot(page, "household-list-360")
+    page.click("text=Nông Văn Dũng")
+    page.wait_for_url(f"**/households/{found.pk}/")
+    page.click("text=Thêm thành viên")
+    page.fill("input[name=full_name]", "Nông Thị Hoa")
+    page.select_option("select[name=sex]", "female")
+    page.fill("input[name=birth_year]", "2016")
+    page.select_option("select[name=relationship]", "child")
+    page.fill("input[name=id_number]", "123")
+    page.click("button[type=submit]")
+    page.wait_for_selector(".invalid input[name=id_number]")
+    shot(page, "member-form-error-360")
+    page.fill("input[name=id_number]", "")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**/households/{found.pk}/")
+    assert page.locator("[data-testid=member]").count() == 4
+    page.click("text=Ghi nhận mới")
+    page.select_option("select[name=has_smartphone]", "true")
+    page.select_option("select[name=uses_messaging]", "false")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**/households/{found.pk}/")
+    shot(page, "household-detail-360")
+    assert "✔ có" in page.inner_text(".facts.profile")
