@@ -1,0 +1,28 @@
+"""Paging long lists without counting every row.
+
+Counting a broad search over a million households costs more than showing its first page. Past
+``cap`` rows the count stops and the page says "more than 10,000": people refine the search
+rather than read page 201.
+"""
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+
+class CappedPaginator(Paginator):
+    def __init__(self, object_list, per_page, *, cap: int = 10_000, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = cap
+
+    @cached_property
+    def count(self) -> int:
+        # COUNT(*) over "... LIMIT cap + 1": the database stops at cap + 1 rows.
+        return min(self.object_list[: self.cap + 1].count(), self.cap + 1)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    @property
+    def shown_count(self) -> int:
+        return min(self.count, self.cap)
