@@ -7,6 +7,7 @@ from langso.api import errors
 from langso.api.auth import BearerToken, SessionAuth
 from langso.geo.api import router as geo_router
 from langso.jobs.api import router as jobs_router
+from langso.registry.api import router as registry_router
 
 api = NinjaAPI(
     title="langso API",
@@ -25,3 +26,4 @@ errors.install(api)
 api.add_router("/me", accounts_router, tags=["accounts"])
 api.add_router("/geo", geo_router, tags=["geography"])
 api.add_router("/jobs", jobs_router, tags=["jobs"])
+api.add_router("/households", registry_router, tags=["households"])

@@ -32,6 +32,7 @@ from langso.registry.forms import (
     NewHouseholdForm,
     ObservationForm,
 )
+from langso.registry.import_start import households_import_start
 from langso.registry.models import Member
 from langso.registry.records import HOUSEHOLD_FACTS, MEMBER_FACTS, HouseholdRecord
 from langso.registry.template import template_xlsx
@@ -45,26 +46,10 @@ def households_import(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = HouseholdImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        area = area_of(request.user)
-        commune = next(iter(area.communes)) if len(area.communes) == 1 else ""
-        province = next(iter(area.provinces)) if len(area.provinces) == 1 else ""
-        if commune and not province:
-            province = (
-                villages_for(request.user)
-                .filter(commune_id=commune)
-                .values_list("commune__province_id", flat=True)
-                .first()
-                or ""
-            )
-        job = job_start(
+        job = households_import_start(
             actor=request.user,
-            kind="registry.import_households",
-            title=_("Nhập hộ gia đình từ %(f)s") % {"f": upload.name},
-            params={"filename": upload.name, "valid_only": form.cleaned_data["valid_only"]},
-            input_file=upload,
-            province_code=province,
-            commune_code=commune,
+            upload=form.cleaned_data["file"],
+            valid_only=form.cleaned_data["valid_only"],
         )
         return redirect("jobs:detail", job_id=job.pk)
     return render(request, "registry/import.html", {"form": form})
