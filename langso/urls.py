@@ -8,6 +8,7 @@ from langso.api.urls import api
 from langso.audit import views as audit_views
 from langso.geo import views as geo_views
 from langso.jobs import views as job_views
+from langso.registry import person_views as person_pages
 from langso.registry import views as registry_views
 
 geo_patterns = (
@@ -61,6 +62,10 @@ registry_patterns = (
             registry_views.observation_new,
             name="observation_new",
         ),
+        path("people/<int:member_id>/", person_pages.person, name="person"),
+        path("people/<int:member_id>/export/", person_pages.person_export, name="person_export"),
+        path("people/<int:member_id>/erase/", person_pages.person_erase, name="person_erase"),
+        path("people/<int:member_id>/consent/", person_pages.person_consent, name="person_consent"),
         path("import/", registry_views.households_import, name="import"),
         path("import/template.xlsx", registry_views.import_template, name="import_template"),
     ],
