@@ -37,7 +37,7 @@ from langso.audit.models import Action, ChangeEvent
 from langso.audit.services import record_change, record_read, snapshot
 from langso.core import field_encryption
 from langso.geo.names import plain
-from langso.registry import records
+from langso.registry import queries, records
 from langso.registry.ethnicity import catalogue as ethnic_groups
 from langso.registry.models import Consent, ConsentStatus, DigitalObservation, Member
 from langso.registry.purposes import CONSENT, Method, Purpose, catalogue
@@ -87,12 +87,9 @@ def can_view_people(user: Any) -> bool:
 
 
 def members_for(user: Any) -> QuerySet[Member]:
-    """Members (present or past) of the households in the user's area."""
-    return restrict(
-        Member.objects.select_related(
-            "household", "household__village", "household__commune__province"
-        ),
-        user,
+    """Members (present or past) in the user's area, with their household's place."""
+    return queries.members_for(user).select_related(
+        "household__village", "household__commune__province"
     )
 
 
