@@ -5,9 +5,24 @@ from typing import Any
 from django.core.files.base import File
 from django.db import transaction
 
-from langso.accounts.scope import restrict
+from langso.accounts.scope import area_of, restrict
 from langso.jobs.models import Job, JobStatus
 from langso.jobs.runner import enqueue_on_commit
+
+
+def job_area(actor: Any) -> dict[str, str]:
+    """The province and commune to file a job under: the actor's own, when they have exactly one,
+    so that the people of that area see it in their job list."""
+    from langso.geo.models import Commune
+
+    area = area_of(actor)
+    commune = next(iter(area.communes)) if len(area.communes) == 1 else ""
+    province = next(iter(area.provinces)) if len(area.provinces) == 1 else ""
+    if commune and not province:
+        province = (
+            Commune.objects.filter(code=commune).values_list("province_id", flat=True).first() or ""
+        )
+    return {"province_code": province, "commune_code": commune}
 
 
 def job_start(

@@ -7,10 +7,8 @@ from django.core.files.base import File
 from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Capability
-from langso.accounts.scope import area_of
-from langso.geo.queries import villages_for
 from langso.jobs.models import Job
-from langso.jobs.services import job_start
+from langso.jobs.services import job_area, job_start
 
 IMPORT_KIND = "registry.import_households"
 
@@ -23,23 +21,11 @@ def households_import_start(*, actor: Any, upload: File, valid_only: bool) -> Jo
     """
     if not actor.can(Capability.RUN_IMPORTS):
         raise PermissionDenied
-    area = area_of(actor)
-    commune = next(iter(area.communes)) if len(area.communes) == 1 else ""
-    province = next(iter(area.provinces)) if len(area.provinces) == 1 else ""
-    if commune and not province:
-        province = (
-            villages_for(actor)
-            .filter(commune_id=commune)
-            .values_list("commune__province_id", flat=True)
-            .first()
-            or ""
-        )
     return job_start(
         actor=actor,
         kind=IMPORT_KIND,
         title=_("Nhập hộ gia đình từ %(f)s") % {"f": upload.name},
         params={"filename": upload.name, "valid_only": valid_only},
         input_file=upload,
-        province_code=province,
-        commune_code=commune,
+        **job_area(actor),
     )

@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from langso.accounts.roles import Capability
-from langso.accounts.scope import area_of
 from langso.audit.models import Action
 from langso.audit.queries import events_for
 from langso.audit.services import record_read
 from langso.geo.queries import communes_for, villages_for
-from langso.jobs.services import job_start
+from langso.jobs.services import job_area, job_start
 from langso.registry import export, queries, services
 from langso.registry.filters import HouseholdFilter
 from langso.registry.forms import (
@@ -126,7 +125,7 @@ def household_export(request: HttpRequest) -> HttpResponse:
             kind="registry.export_households",
             title=_("Xuất danh sách hộ (%(n)s)") % {"n": file_format.upper()},
             params={"kind": kind, "format": file_format, "full_id": full_id, "filters": filters},
-            **_job_area(request.user),
+            **job_area(request.user),
         )
         return redirect("jobs:detail", job_id=job.pk)
     table = export.build(households, user=request.user, kind=kind, full_id=full_id)
@@ -150,21 +149,6 @@ def _filters_only(request: HttpRequest) -> str:
     for key in ("kind", "format", "full_id"):
         params.pop(key, None)
     return params.urlencode()
-
-
-def _job_area(user) -> dict[str, str]:
-    area = area_of(user)
-    commune = next(iter(area.communes)) if len(area.communes) == 1 else ""
-    province = next(iter(area.provinces)) if len(area.provinces) == 1 else ""
-    if commune and not province:
-        province = (
-            villages_for(user)
-            .filter(commune_id=commune)
-            .values_list("commune__province_id", flat=True)
-            .first()
-            or ""
-        )
-    return {"province_code": province, "commune_code": commune}
 
 
 @login_required
