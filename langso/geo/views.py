@@ -17,7 +17,7 @@ from langso.geo import queries, services
 from langso.geo.conversion import ConversionError, convert_old_address
 from langso.geo.filters import CommuneFilter
 from langso.geo.forms import AreaTypeForm, ConvertForm, VillageForm, VillageImportForm
-from langso.jobs.services import job_start
+from langso.jobs.services import job_area, job_start
 
 
 @login_required
@@ -118,19 +118,13 @@ def villages_import(request: HttpRequest) -> HttpResponse:
     form = VillageImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        area = area_of(request.user)
-        commune = next(iter(area.communes)) if len(area.communes) == 1 else ""
-        province = next(iter(area.provinces)) if len(area.provinces) == 1 else ""
-        if commune and not province:
-            province = queries.communes_for(request.user).get(code=commune).province_id
         job = job_start(
             actor=request.user,
             kind="geo.import_villages",
             title=_("Nhập danh sách thôn từ %(f)s") % {"f": upload.name},
             params={"filename": upload.name},
             input_file=upload,
-            province_code=province,
-            commune_code=commune,
+            **job_area(request.user),
         )
         return redirect("jobs:detail", job_id=job.pk)
     return render(request, "geo/villages_import.html", {"form": form})
