@@ -8,6 +8,7 @@ from langso.api.urls import api
 from langso.audit import views as audit_views
 from langso.geo import views as geo_views
 from langso.jobs import views as job_views
+from langso.registry import duplicate_views
 from langso.registry import person_views as person_pages
 from langso.registry import views as registry_views
 
@@ -61,6 +62,12 @@ registry_patterns = (
             "<int:household_id>/digital/new/",
             registry_views.observation_new,
             name="observation_new",
+        ),
+        path("duplicates/", duplicate_views.duplicate_list, name="duplicates"),
+        path(
+            "duplicates/<str:kind>/<int:first>/<int:second>/",
+            duplicate_views.duplicate_compare,
+            name="duplicate_compare",
         ),
         path("people/<int:member_id>/", person_pages.person, name="person"),
         path("people/<int:member_id>/export/", person_pages.person_export, name="person_export"),

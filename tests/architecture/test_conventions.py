@@ -17,6 +17,7 @@ PURE_MODULES = [
     "registry/ethnicity.py",
     "registry/records.py",
     "registry/profile.py",
+    "registry/dedup_rules.py",
     "registry/purposes.py",
 ]
 PURE_IMPORTS = {"langso." + m.removesuffix(".py").replace("/", ".") for m in PURE_MODULES}
