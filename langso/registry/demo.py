@@ -89,6 +89,23 @@ def _village_households(
             math.exp(rng.gauss(math.log(2_600_000) - 1.1 * poverty, 0.35)) // 10_000 * 10_000
         )
         durable = rng.random() > poverty * 0.6
+        people = [
+            (
+                sex,
+                year,
+                rel,
+                _person(rng, group, sex),
+                _group_code(group),
+                _cccd(sex, year, next(serial)) if year <= 2011 and rng.random() < 0.9 else "",
+                rng.random() < 0.93 - 0.15 * r,
+            )
+            for sex, year, rel in members
+        ]
+        # About 1 household in 250 also lists the previous household's head (an old parent
+        # written into two sons' households): the duplicates the officers' page exists for.
+        if out and rng.random() < 0.004:
+            previous_head = out[-1]["members"][0]
+            people.append((previous_head[0], previous_head[1], "parent", *previous_head[3:]))
         out.append(
             {
                 "household": Household(
@@ -111,22 +128,9 @@ def _village_households(
                     is_person_of_merit=rng.random() < 0.02,
                     no_working_capacity=rng.random() < 0.03,
                     is_ethnic_minority=minority,
-                    member_count=len(members),
+                    member_count=len(people),
                 ),
-                "members": [
-                    (
-                        sex,
-                        year,
-                        rel,
-                        _person(rng, group, sex),
-                        _group_code(group),
-                        _cccd(sex, year, next(serial))
-                        if year <= 2011 and rng.random() < 0.9
-                        else "",
-                        rng.random() < 0.93 - 0.15 * r,
-                    )
-                    for sex, year, rel in members
-                ],
+                "members": people,
                 "digital": _digital(rng, r, minority, poverty),
             }
         )
