@@ -1,7 +1,10 @@
-"""python -m bench: runs the benchmarks on a scratch database and prints Markdown tables.
+"""python -m bench [units] [household_import] [household_search]: runs benchmarks on scratch
+databases and prints Markdown tables (with no argument: units).
 
 SQLite by default (a temporary file); with LANGSO_DATABASE_URL set, on that PostgreSQL server
 (a scratch database is created and dropped). Paste the tables into bench/RESULTS.md.
+The household benchmarks take their sizes from LANGSO_BENCH_HOUSEHOLDS (default small, so that
+nothing large ever runs by accident), e.g. LANGSO_BENCH_HOUSEHOLDS=10000,100000,1000000.
 """
 
 import os
@@ -12,6 +15,8 @@ import tempfile
 os.environ.setdefault("LANGSO_DATA_DIR", tempfile.mkdtemp(prefix="langso-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "langso.settings")
 
+BENCHES = ("units", "household_import", "household_search")
+
 
 def main() -> None:
     import django
@@ -19,21 +24,30 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
-    from bench import bench_units
+    from bench import scratch_db
 
-    creation = connection.creation
-    old_name = connection.settings_dict["NAME"]
-    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        print(
-            f"# langso benchmarks ({platform.python_version()}, {os.cpu_count()} cores, "
-            f"{connection.vendor})\n"
-        )
-        selected = sys.argv[1:] or ["units"]
-        if "units" in selected:
-            print(bench_units.run(), "\n")
-    finally:
-        creation.destroy_test_db(old_name, verbosity=0)
+    selected = sys.argv[1:] or ["units"]
+    unknown = set(selected) - set(BENCHES)
+    if unknown:
+        sys.exit(f"unknown benchmark(s): {', '.join(sorted(unknown))}; choose from {BENCHES}")
+    print(
+        f"# langso benchmarks ({platform.python_version()}, {os.cpu_count()} cores, "
+        f"{connection.vendor})\n"
+    )
+    for name in selected:
+        with scratch_db.scratch_database(file_backed=name != "units"):
+            if name == "units":
+                from bench import bench_units
+
+                print(bench_units.run(), "\n")
+            elif name == "household_import":
+                from bench import bench_household_import
+
+                print(bench_household_import.run(), "\n")
+            else:
+                from bench import bench_household_search
+
+                print(bench_household_search.run(), "\n")
 
 
 main()

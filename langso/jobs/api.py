@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 
 from langso.api.pagination import Page
 from langso.jobs.queries import jobs_for
+from langso.jobs.runner import live
 
 router = Router()
 
@@ -39,4 +40,4 @@ def list_jobs(request: HttpRequest):
 
 @router.get("/{job_id}", response=JobOut, summary="One job's progress and outcome")
 def get_job(request: HttpRequest, job_id: int):
-    return get_object_or_404(jobs_for(request.auth), pk=job_id)
+    return live(get_object_or_404(jobs_for(request.auth), pk=job_id))

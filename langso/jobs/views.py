@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from langso.jobs.queries import jobs_for
+from langso.jobs.runner import live
 from langso.jobs.services import job_retry
 
 # Labels of the counts jobs report; keys not listed are shown as they are.
@@ -45,7 +46,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = get_object_or_404(jobs_for(request.user), pk=job_id)
+    job = live(get_object_or_404(jobs_for(request.user), pk=job_id))
     template = "jobs/_progress.html" if request.htmx else "jobs/detail.html"
     return render(request, template, {"job": job, "result_rows": _result_rows(job)})
 

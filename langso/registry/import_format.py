@@ -8,9 +8,10 @@ read as a stream: memory does not grow with the file.
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from langso.core.tabular import Row
 from langso.geo.names import name_key, plain
@@ -87,6 +88,12 @@ class ParsedHousehold:
     )  # row, column, value, why
 
 
+# Cells of a choice or yes/no column repeat a handful of texts a million times: their readings
+# are remembered, up to this many different texts per column (then forgotten and relearnt), so
+# memory stays bounded whatever the file holds.
+_REMEMBERED = 4096
+
+
 class Choices:
     """Cell text -> a choice value, by the value itself or its label, marks optional."""
 
@@ -99,14 +106,28 @@ class Choices:
         for text, value in (extra or {}).items():
             self.lookup[name_key(text)] = value
             self.lookup.setdefault(plain(text), value)
+        self._seen: dict[str, str | None] = {}
 
     def __call__(self, text: str) -> str | None:
-        return self.lookup.get(name_key(text)) or self.lookup.get(plain(text))
+        try:
+            return self._seen[text]
+        except KeyError:
+            pass
+        value = self.lookup.get(name_key(text)) or self.lookup.get(plain(text))
+        if len(self._seen) >= _REMEMBERED:
+            self._seen.clear()
+        self._seen[text] = value
+        return value
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _bool_key(text: str) -> str:
+    return plain(text).replace(" ", "")
 
 
 def parse_bool(text: str) -> bool | None:
     """ "Có"/"x"/"1" -> True, "Không"/"0" -> False, blank -> None; anything else raises."""
-    key = plain(text).replace(" ", "")
+    key = _bool_key(text)
     if not key:
         return None
     if key in _TRUE:
@@ -155,18 +176,43 @@ def group_rows(rows: Iterable[Row]) -> Iterator[list[Row]]:
         yield current
 
 
+def _whole(text: str) -> int:
+    return int(float(text))
+
+
+def _income(text: str) -> int:
+    return int(float(text.replace(".", "").replace(",", "")))
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _date(text: str) -> dt.date | None:
+    return parse_date(text)
+
+
+def _household_readers(choices: dict[str, Choices]) -> list[tuple[str, Callable]]:
+    readers: list[tuple[str, Callable]] = []
+    for name in HOUSEHOLD_FACTS:
+        if name in BOOL_FIELDS:
+            readers.append((name, parse_bool))
+        elif name == "floor_area_m2":
+            readers.append((name, _area))
+        elif name == "income_per_person":
+            readers.append((name, _income))
+        else:
+            readers.append((name, choices[name]))
+    return readers
+
+
 def to_household(rows: list[Row], choices: dict[str, Choices]) -> ParsedHousehold:
-    """Cell texts -> a HouseholdRecord; cells that cannot be read are reported by row/column."""
+    """Cell texts -> a HouseholdRecord; cells that cannot be read are reported by row/column.
+
+    Called once per household of files with millions of rows, so it avoids per-cell closures:
+    blank cells (most of them) cost one dictionary lookup.
+    """
     first = rows[0]
     problems: list[tuple[int, str, str, str]] = []
 
-    def cell(row: Row, name: str) -> str:
-        return row.values.get(name, "").strip()
-
-    def convert(row: Row, name: str, fn):
-        text = cell(row, name)
-        if not text:
-            return None
+    def convert(row: Row, name: str, text: str, fn: Callable):
         try:
             value = fn(text)
         except (ValueError, TypeError) as exc:
@@ -176,55 +222,62 @@ def to_household(rows: list[Row], choices: dict[str, Choices]) -> ParsedHousehol
             problems.append((row.number, HEADERS[name], text, "không có trong danh mục"))
         return value
 
-    def whole(text: str) -> int:
-        return int(float(text))
-
     facts: dict[str, object] = {}
-    for name in HOUSEHOLD_FACTS:
-        if name in BOOL_FIELDS:
-            value = convert(first, name, parse_bool)
-        elif name == "floor_area_m2":
-            value = convert(first, name, _area)
-        elif name == "income_per_person":
-            value = convert(first, name, lambda t: int(float(t.replace(".", "").replace(",", ""))))
-        else:
-            value = convert(first, name, choices[name])
-        if value is not None:
+    values = first.values
+    for name, fn in _household_readers(choices):
+        text = values.get(name, "").strip()
+        if text and (value := convert(first, name, text, fn)) is not None:
             facts[name] = value
+    member_readers = [
+        (name, parse_bool if name in BOOL_FIELDS else choices[name]) for name in MEMBER_FACTS
+    ]
+    sex_of, relationship_of = choices["sex"], choices["relationship"]
     members = []
     for row in rows:
+        values = row.values
         member_facts: dict[str, object] = {}
-        for name in MEMBER_FACTS:
-            reader = parse_bool if name in BOOL_FIELDS else choices[name]
-            value = convert(row, name, reader)
-            if value is not None:
+        for name, fn in member_readers:
+            text = values.get(name, "").strip()
+            if text and (value := convert(row, name, text, fn)) is not None:
                 member_facts[name] = value
-        year = convert(row, "birth_year", whole)
+        year_text = values.get("birth_year", "").strip()
+        sex_text = values.get("sex", "").strip()
+        date_text = values.get("birth_date", "").strip()
+        relationship_text = values.get("relationship", "").strip()
+        year = convert(row, "birth_year", year_text, _whole) if year_text else None
+        sex = convert(row, "sex", sex_text, sex_of) if sex_text else None
+        birth_date = convert(row, "birth_date", date_text, _date) if date_text else None
+        relationship = (
+            convert(row, "relationship", relationship_text, relationship_of)
+            if relationship_text
+            else None
+        )
         members.append(
             MemberRecord(
-                full_name=cell(row, "full_name"),
-                sex=convert(row, "sex", choices["sex"]) or "",
+                full_name=values.get("full_name", "").strip(),
+                sex=sex or "",
                 birth_year=year,
-                birth_date=convert(row, "birth_date", parse_date),
-                relationship=convert(row, "relationship", choices["relationship"]) or "",
-                ethnicity=cell(row, "ethnicity"),
-                id_number=cell(row, "id_number"),
-                phone=cell(row, "phone"),
+                birth_date=birth_date,
+                relationship=relationship or "",
+                ethnicity=values.get("ethnicity", "").strip(),
+                id_number=values.get("id_number", "").strip(),
+                phone=values.get("phone", "").strip(),
                 facts=member_facts,
             )
         )
+    commune = first.values.get("commune_code", "").strip()
     record = HouseholdRecord(
         village_id=None,
         members=members,
-        code=cell(first, "household_code"),
-        address=cell(first, "address"),
+        code=first.values.get("household_code", "").strip(),
+        address=first.values.get("address", "").strip(),
         facts=facts,
     )
     return ParsedHousehold(
         first_row=first.number,
         rows=[r.number for r in rows],
-        commune_code=cell(first, "commune_code").zfill(5) if cell(first, "commune_code") else "",
-        village_name=cell(first, "village"),
+        commune_code=commune.zfill(5) if commune else "",
+        village_name=first.values.get("village", "").strip(),
         record=record,
         problems=problems,
     )

@@ -93,6 +93,8 @@ class Household(models.Model):
         indexes = [
             models.Index(fields=["commune", "village"]),
             models.Index(fields=["village", "is_ethnic_minority"]),
+            # the list page of a commune, in code order: the first page without sorting it all
+            models.Index(fields=["commune", "code"], name="household_commune_code"),
         ]
 
     def __str__(self) -> str:
@@ -209,7 +211,21 @@ class Member(models.Model):
     class Meta:
         verbose_name = _("thành viên hộ")
         verbose_name_plural = _("thành viên hộ")
-        indexes = [models.Index(fields=["name_key", "birth_year"])]
+        indexes = [
+            models.Index(fields=["name_key", "birth_year"]),
+            # name and given-name searches (prefix): the households found from the index alone,
+            # without reading each person's row (varchar_pattern_ops: LIKE 'x%' on PostgreSQL)
+            models.Index(
+                fields=["name_key", "household", "is_active"],
+                name="member_name_search",
+                opclasses=["varchar_pattern_ops", "int8_ops", "bool_ops"],
+            ),
+            models.Index(
+                fields=["given_key", "household", "is_active"],
+                name="member_given_search",
+                opclasses=["varchar_pattern_ops", "int8_ops", "bool_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from langso.jobs.models import Job
 from langso.jobs.progress_bar import render
+from langso.jobs.runner import live
 from langso.jobs.services import job_retry
 
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
                 self.stdout.flush()
                 time.sleep(0.5)
                 job.refresh_from_db()
+                live(job)
             self.stdout.write("\r" + render(job))
         self._show(job)
         if job.status == "failed":
