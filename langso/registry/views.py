@@ -5,7 +5,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from langso.accounts.roles import Capability
 from langso.audit.models import Action
 from langso.audit.queries import events_for
 from langso.audit.services import record_read
+from langso.core.paging import CappedPaginator
 from langso.geo.queries import communes_for, villages_for
 from langso.jobs.services import job_area, job_start
 from langso.registry import export, queries, services
@@ -66,6 +66,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 PAGE_SIZE = 50
+LIST_COUNT_CAP = 10_000  # past this, the list says "more than 10,000" instead of counting
 
 
 def _filterset(request: HttpRequest) -> HouseholdFilter:
@@ -83,7 +84,9 @@ def household_list(request: HttpRequest) -> HttpResponse:
         if filterset.is_bound
         else queries.households_for(request.user).filter(is_active=True).order_by("code")
     )
-    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(households, PAGE_SIZE, cap=LIST_COUNT_CAP).get_page(
+        request.GET.get("page")
+    )
     rows = queries.with_heads(list(page.object_list))
     user = request.user
     context = {

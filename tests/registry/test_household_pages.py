@@ -27,6 +27,16 @@ def test_the_list_shows_the_households_of_my_commune_only(village):
     assert list(page.context["page"].object_list) == [mine]
 
 
+def test_a_list_longer_than_the_cap_says_more_than_instead_of_counting(village, monkeypatch):
+    from langso.registry import views
+
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 2)
+    for _ in range(3):
+        household(village)
+    page = signed_in(commune_officer("01273")).get("/households/")
+    assert "Hơn 2 hộ" in page.content.decode()
+
+
 def test_searching_without_diacritics_finds_a_member_by_full_name(village):
     found = household(village)
     household(village, MemberRecord("Lê Văn Bình", "male", 1975, "head", ethnicity="Kinh"))
