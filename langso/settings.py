@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "langso.audit",
     "langso.jobs",
     "langso.registry",
+    "langso.poverty",
     "langso.demo",
 ]
 

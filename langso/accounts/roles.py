@@ -23,6 +23,7 @@ class Capability(StrEnum):
     VIEW_AUDIT = "view_audit"
     VIEW_SENSITIVE = "view_sensitive"  # ethnicity, health, ID numbers (personal data law)
     RUN_IMPORTS = "run_imports"
+    ASSESS_POVERTY = "assess_poverty"  # run and store assessments under a poverty standard
     USE_API = "use_api"
 
 
@@ -36,6 +37,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.VIEW_AUDIT,
             Capability.VIEW_SENSITIVE,
             Capability.RUN_IMPORTS,
+            Capability.ASSESS_POVERTY,
             Capability.USE_API,
         }
     ),

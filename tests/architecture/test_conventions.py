@@ -19,6 +19,10 @@ PURE_MODULES = [
     "registry/profile.py",
     "registry/dedup_rules.py",
     "registry/purposes.py",
+    "poverty/standard.py",
+    "poverty/conditions.py",
+    "poverty/rules.py",
+    "poverty/sql.py",
 ]
 PURE_IMPORTS = {"langso." + m.removesuffix(".py").replace("/", ".") for m in PURE_MODULES}
 

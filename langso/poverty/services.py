@@ -1,0 +1,385 @@
+"""Assessing households under the standard of a review year: one household (with the
+evidence), or every household of an area in one set-based pass (stored, or as a "what if")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.utils import timezone
+
+from langso.accounts.roles import Capability
+from langso.accounts.scope import area_of
+from langso.audit.services import record_batch
+from langso.core.bulk import insert_rows
+from langso.geo.models import Commune
+from langso.poverty import rules, sql
+from langso.poverty.models import Assessment, AssessmentRun, IncomeMethod
+from langso.poverty.standard import Standard, for_year
+from langso.registry.models import DigitalProfile, Household, Member
+from langso.registry.records import DIGITAL_FIELDS, HOUSEHOLD_FACTS, MEMBER_FACTS
+
+Progress = Callable[..., None]
+BATCH = 5_000
+
+
+def household_facts(household: Household) -> rules.HouseholdFacts:
+    """What the rules read of a stored household: its facts, its active members' facts and its
+    current digital profile."""
+    members = [
+        rules.Person(
+            birth_year=m.birth_year,
+            birth_date=m.birth_date,
+            facts={name: getattr(m, name) for name in MEMBER_FACTS},
+            ref=m.pk,
+            name=m.full_name,
+        )
+        for m in household.members.filter(is_active=True).order_by("pk")
+    ]
+    facts = {name: getattr(household, name) for name in HOUSEHOLD_FACTS}
+    profile = DigitalProfile.objects.filter(household=household).first()
+    for name in DIGITAL_FIELDS:
+        facts[f"digital.{name}"] = getattr(profile, name) if profile else None
+    return rules.HouseholdFacts(
+        area_type=household.area_type,
+        income_per_person=household.income_per_person,
+        facts=facts,
+        members=members,
+    )
+
+
+def evidence_json(result: rules.Result) -> dict[str, Any]:
+    def plain(value: object) -> object:
+        return value if isinstance(value, bool | int | str | type(None)) else str(value)
+
+    return {
+        i.code: [
+            {"member": e.member, "name": e.name, "facts": {k: plain(v) for k, v in e.facts.items()}}
+            for e in i.evidence
+        ]
+        for i in result.indicators
+        if i.status != rules.NOT_DEPRIVED
+    }
+
+
+def _check(actor: Any) -> None:
+    if not actor.can(Capability.ASSESS_POVERTY):
+        raise PermissionDenied
+
+
+def assess_household(
+    *,
+    actor: Any,
+    household: Household,
+    review_year: int,
+    save: bool = True,
+    as_of: dt.date | None = None,
+) -> tuple[rules.Result, Assessment | None]:
+    """The household under the review year's standard; stored as its current assessment for the
+    year (the previous one stays, no longer current) unless ``save`` is False."""
+    standard = for_year(review_year)
+    as_of = as_of or rules.default_as_of(review_year)
+    facts = household_facts(household)
+    result = rules.assess(standard, review_year, facts, as_of)
+    if not save:
+        return result, None
+    _check(actor)
+    with transaction.atomic():
+        Assessment.objects.filter(
+            household=household, review_year=review_year, is_current=True
+        ).update(is_current=False)
+        row = Assessment.objects.create(
+            household=household,
+            review_year=review_year,
+            standard=standard.code,
+            standard_version=standard.version,
+            as_of=as_of,
+            commune_id=household.commune_id,
+            village_id=household.village_id,
+            area_type=facts.area_type,
+            member_count=len(facts.members),
+            is_ethnic_minority=household.is_ethnic_minority,
+            is_person_of_merit=household.is_person_of_merit,
+            no_working_capacity=household.no_working_capacity,
+            income_per_person=facts.income_per_person,
+            income_method=_method(facts.income_per_person),
+            indicators=result.vector,
+            deprived_count=result.deprived,
+            unknown_count=result.unknown,
+            poverty_class=result.klass or "",
+            possible_classes=",".join(result.possible),
+            needs_review=result.needs_review,
+            low_income_workers=result.low_income_workers,
+            evidence=evidence_json(result),
+            created_by=actor,
+        )
+    return result, row
+
+
+def _method(income: int | None) -> str:
+    return IncomeMethod.UNKNOWN if income is None else IncomeMethod.DECLARED
+
+
+# --- a whole area in one pass ---------------------------------------------------------------
+
+
+@dataclass
+class AreaResult:
+    """What a run found: households per class, per indicator deprived and unknown, and those a
+    reviewer must look at. Rates are computed from these counts, never averaged."""
+
+    standard: Standard
+    review_year: int
+    households: int = 0
+    persons: int = 0
+    by_class: Counter = field(default_factory=Counter)
+    persons_by_class: Counter = field(default_factory=Counter)
+    deprived: Counter = field(default_factory=Counter)  # indicator code -> households
+    unknown: Counter = field(default_factory=Counter)
+    needs_review: int = 0
+    low_income_workers: int = 0
+    run: AssessmentRun | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "standard": self.standard.code,
+            "review_year": self.review_year,
+            "households": self.households,
+            "persons": self.persons,
+            "by_class": dict(self.by_class),
+            "persons_by_class": dict(self.persons_by_class),
+            "deprived": dict(self.deprived),
+            "unknown": dict(self.unknown),
+            "needs_review": self.needs_review,
+            "low_income_workers": self.low_income_workers,
+        }
+
+
+def _tables() -> sql.Tables:
+    return sql.Tables(
+        household=Household._meta.db_table,
+        member=Member._meta.db_table,
+        profile=DigitalProfile._meta.db_table,
+        commune=Commune._meta.db_table,
+    )
+
+
+def _scope_sql(province: str, communes: list[str] | None) -> sql.Sql:
+    if communes:
+        marks = ", ".join(["%s"] * len(communes))
+        return f"h.commune_id IN ({marks})", list(communes)
+    table = Commune._meta.db_table
+    return f"h.commune_id IN (SELECT code FROM {table} WHERE province_id = %s)", [province]
+
+
+def _id_ranges(scope: sql.Sql, batch: int) -> Iterator[tuple[int, int]]:
+    """Consecutive (first id, last id) ranges of ``batch`` active households in scope."""
+    where, params = scope
+    table = Household._meta.db_table
+    last = 0
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                f"SELECT h.id FROM {table} h WHERE h.is_active AND {where} AND h.id > %s "
+                f"ORDER BY h.id LIMIT %s",
+                [*params, last, batch],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            if not ids:
+                return
+            yield ids[0], ids[-1]
+            last = ids[-1]
+
+
+def _count(scope: sql.Sql) -> int:
+    where, params = scope
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {Household._meta.db_table} h WHERE h.is_active AND {where}",
+            params,
+        )
+        return cursor.fetchone()[0]
+
+
+ASSESSMENT_FIELDS = (
+    "household_id",
+    "run_id",
+    "review_year",
+    "standard",
+    "standard_version",
+    "as_of",
+    "commune_id",
+    "village_id",
+    "area_type",
+    "member_count",
+    "is_ethnic_minority",
+    "is_person_of_merit",
+    "no_working_capacity",
+    "income_per_person",
+    "income_method",
+    "indicators",
+    "deprived_count",
+    "unknown_count",
+    "poverty_class",
+    "possible_classes",
+    "needs_review",
+    "low_income_workers",
+    "is_current",
+    "created_by_id",
+)
+
+
+def area_scope(
+    actor: Any, *, province: str = "", communes: list[str] | None = None
+) -> tuple[str, list[str] | None]:
+    """The province and communes a run covers: the communes or the province asked for, if they
+    are inside the actor's area; the actor's own province or communes otherwise."""
+    area = area_of(actor)
+    if communes:
+        rows = dict(Commune.objects.filter(code__in=communes).values_list("code", "province_id"))
+        for code in communes:
+            if code not in rows or not (
+                area.everything or rows[code] in area.provinces or code in area.communes
+            ):
+                raise PermissionDenied
+        return rows[communes[0]], sorted(set(communes))
+    if province:
+        if not (area.everything or province in area.provinces):
+            raise PermissionDenied
+        return province, None
+    if len(area.provinces) == 1 and not area.communes:
+        return next(iter(area.provinces)), None
+    if area.communes and not area.provinces:
+        return area_scope(actor, communes=sorted(area.communes))
+    raise ValueError("hãy chọn một tỉnh hoặc các xã cần đánh giá")
+
+
+def assess_area(
+    *,
+    actor: Any,
+    review_year: int,
+    province: str = "",
+    communes: list[str] | None = None,
+    save: bool = True,
+    as_of: dt.date | None = None,
+    progress: Progress | None = None,
+    batch: int = BATCH,
+) -> AreaResult:
+    """Every active household of the area (the actor's, or the given communes inside it) under
+    the review year's standard, in batches of ``batch`` households: one SQL pass per batch.
+
+    With ``save`` the results are stored in one transaction as the households' current
+    assessments for the year (earlier ones stay, no longer current): all or nothing. Without it,
+    nothing is written: the "what if" of a standard on today's data.
+    """
+    _check(actor)
+    standard = for_year(review_year)
+    as_of = as_of or rules.default_as_of(review_year)
+    province, communes = area_scope(actor, province=province, communes=communes)
+    scope = _scope_sql(province, communes)
+    total = _count(scope)
+    result = AreaResult(standard=standard, review_year=review_year)
+    codes = [ind.code for ind in standard.indicators]
+    if progress:
+        progress(0, total, "Đang đánh giá")
+    with transaction.atomic():
+        run = None
+        if save:
+            run = AssessmentRun.objects.create(
+                review_year=review_year,
+                standard=standard.code,
+                standard_version=standard.version,
+                as_of=as_of,
+                province=province,
+                communes=communes or [],
+                started_by=actor,
+            )
+        for first, last in _id_ranges(scope, batch):
+            where = (f"h.id BETWEEN %s AND %s AND {scope[0]}", [first, last, *scope[1]])
+            query, params = sql.batch_query(standard, as_of, _tables(), where)
+            with connection.cursor() as cursor:
+                cursor.execute(query, params)
+                rows = cursor.fetchall()
+            out = []
+            for row in rows:
+                out.append(_row(standard, review_year, as_of, row, codes, result, run, actor))
+            if save:
+                _replace_current(review_year, where)
+                insert_rows(Assessment, ASSESSMENT_FIELDS, out)
+            if progress:
+                progress(result.households, total, f"Đã đánh giá {result.households:,} hộ")
+        if run is not None:
+            run.households = result.households
+            run.counts = result.as_dict()
+            run.finished_at = timezone.now()
+            run.save(update_fields=["households", "counts", "finished_at"])
+            result.run = run
+            record_batch(
+                actor=actor,
+                object_type="poverty.assessment",
+                counts={"assessed": result.households, **result.by_class},
+                message=f"Đánh giá {result.households} hộ năm {review_year} theo {standard.code}",
+            )
+    return result
+
+
+def _row(standard, review_year, as_of, row, codes, result: AreaResult, run, actor) -> tuple:
+    statuses, workers = sql.indicator_statuses(standard, row)
+    deprived = statuses.count(rules.DEPRIVED)
+    unknown = statuses.count(rules.UNKNOWN)
+    area_type, income, n = row[3], row[4], row[5]
+    klass, possible = rules.classify(standard, area_type, income, deprived, unknown)
+    workers = rules.low_income_count(standard, review_year, klass, income, area_type, workers)
+    result.households += 1
+    result.persons += n
+    result.by_class[klass or "unknown"] += 1
+    result.persons_by_class[klass or "unknown"] += n
+    for code, status in zip(codes, statuses, strict=True):
+        if status == rules.DEPRIVED:
+            result.deprived[code] += 1
+        elif status == rules.UNKNOWN:
+            result.unknown[code] += 1
+    result.needs_review += len(possible) != 1
+    result.low_income_workers += workers
+    return (
+        row[0],
+        run.pk if run else None,
+        review_year,
+        standard.code,
+        standard.version,
+        as_of if connection.vendor != "sqlite" else connection.ops.adapt_datefield_value(as_of),
+        row[1],
+        row[2],
+        area_type,
+        n,
+        bool(row[6]),
+        None if row[7] is None else bool(row[7]),
+        None if row[8] is None else bool(row[8]),
+        income,
+        _method(income),
+        "".join(rules.LETTER[s] for s in statuses),
+        deprived,
+        unknown,
+        klass or "",
+        ",".join(possible),
+        len(possible) != 1,
+        workers,
+        True,
+        getattr(actor, "pk", None),
+    )
+
+
+def _replace_current(review_year: int, where: sql.Sql) -> None:
+    table = Assessment._meta.db_table
+    households = Household._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET is_current = %s WHERE review_year = %s AND is_current "
+            f"AND household_id IN (SELECT h.id FROM {households} h WHERE {where[0]})",
+            [False, review_year, *where[1]],
+        )
