@@ -8,6 +8,7 @@ from langso.api.urls import api
 from langso.audit import views as audit_views
 from langso.geo import views as geo_views
 from langso.jobs import views as job_views
+from langso.poverty import views as poverty_views
 from langso.registry import duplicate_views
 from langso.registry import person_views as person_pages
 from langso.registry import views as registry_views
@@ -34,6 +35,23 @@ job_patterns = (
         path("<int:job_id>/download/", job_views.job_download, name="download"),
     ],
     "jobs",
+)
+poverty_patterns = (
+    [
+        path("", poverty_views.assess_area_page, name="assess"),
+        path("results/<int:job_id>/", poverty_views.run_result, name="result"),
+        path(
+            "households/<int:household_id>/",
+            poverty_views.household_assessment,
+            name="household",
+        ),
+        path(
+            "households/<int:household_id>/assess/",
+            poverty_views.household_assess,
+            name="household_assess",
+        ),
+    ],
+    "poverty",
 )
 registry_patterns = (
     [
@@ -105,6 +123,7 @@ urlpatterns = [
     path("geo/", include(geo_patterns)),
     path("jobs/", include(job_patterns)),
     path("households/", include(registry_patterns)),
+    path("poverty/", include(poverty_patterns)),
     path("audit/", include(audit_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

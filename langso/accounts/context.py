@@ -15,8 +15,10 @@ def navigation(request: HttpRequest) -> dict:
         (reverse("home"), _("Trang chủ")),
         (reverse("geo:areas"), _("Địa bàn")),
         (reverse("registry:list"), _("Hộ gia đình")),
-        (reverse("jobs:list"), _("Tác vụ")),
     ]
+    if user.can(Capability.ASSESS_POVERTY):
+        items.append((reverse("poverty:assess"), _("Đánh giá nghèo")))
+    items.append((reverse("jobs:list"), _("Tác vụ")))
     if user.can(Capability.MANAGE_USERS):
         items.append((reverse("users"), _("Người dùng")))
     if user.can(Capability.VIEW_AUDIT):

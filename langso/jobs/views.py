@@ -25,8 +25,13 @@ RESULT_LABELS = {
     "unchanged": gettext_lazy("Không đổi"),
     "provinces": gettext_lazy("Tỉnh / thành phố"),
     "communes": gettext_lazy("Xã / phường"),
-    "households": gettext_lazy("Số hộ trong tệp"),
-    "members": gettext_lazy("Số người trong tệp"),
+    "households": gettext_lazy("Số hộ"),
+    "members": gettext_lazy("Số người"),
+    "persons": gettext_lazy("Số người"),
+    "review_year": gettext_lazy("Năm rà soát"),
+    "standard": gettext_lazy("Chuẩn nghèo"),
+    "needs_review": gettext_lazy("Hộ cần xem lại"),
+    "low_income_workers": gettext_lazy("Người lao động có thu nhập thấp"),
     "skipped": gettext_lazy("Bỏ qua (có lỗi)"),
 }
 _HIDDEN = {"errors", "file", "written", "valid_only", "output"}
@@ -35,7 +40,11 @@ _HIDDEN = {"errors", "file", "written", "valid_only", "output"}
 def _result_rows(job) -> list[tuple[str, str, object]]:
     if not isinstance(job.result, dict):
         return []
-    return [(k, RESULT_LABELS.get(k, k), v) for k, v in job.result.items() if k not in _HIDDEN]
+    return [
+        (k, RESULT_LABELS.get(k, k), v)
+        for k, v in job.result.items()
+        if k not in _HIDDEN and not isinstance(v, dict | list)
+    ]
 
 
 @login_required

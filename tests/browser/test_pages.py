@@ -158,3 +158,30 @@ def test_officer_finds_a_household_adds_a_member_and_records_its_digital_profile
     page.wait_for_url(f"**/households/{found.pk}/")
     shot(page, "household-detail-360")
     assert "✔ có" in page.inner_text(".facts.profile")
+
+
+def test_officer_sees_why_a_household_is_poor_saves_it_and_runs_a_what_if(page_at):
+    from tests.factories.geo import VillageFactory
+    from tests.factories.registry import household
+
+    village = VillageFactory(commune_id="01273", name="Nà Rị")
+    officer = commune_officer("01273")
+    poor = {"income_per_person": 900_000, "latrine": "none", "water_source": "surface"}
+    found = household(village, actor=officer, facts={**poor, "floor_area_m2": 10})
+    page = page_at(PHONE)
+    _sign_in(page, officer.username)
+    page.goto(f"/households/{found.pk}/")
+    page.wait_for_selector("[data-testid=live-class]")
+    assert page.get_attribute("[data-testid=indicator-floor_area]", "data-status") == "deprived"
+    page.click("text=Lưu kết quả năm")
+    page.wait_for_selector("[data-testid=poverty] details summary")
+    shot(page, "household-poverty-360")
+    page.goto("/poverty/")
+    page.select_option("select[name=review_year]", "2027")
+    page.check("input[name=what_if]")
+    page.click("[data-testid=assess-start]")
+    page.wait_for_selector("[data-testid=assessment-result]", timeout=30_000)
+    page.click("[data-testid=assessment-result]")
+    page.wait_for_selector("[data-testid=class-poor]")
+    shot(page, "poverty-what-if-360")
+    assert "1" in page.inner_text("[data-testid=class-poor]")

@@ -1,0 +1,28 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from langso.poverty.standard import all_standards
+
+
+def review_years() -> list[tuple[int, str]]:
+    return [
+        (year, f"{year} — {s.code}")
+        for s in reversed(all_standards())
+        for year in range(s.last_review_year, s.first_review_year - 1, -1)
+    ]
+
+
+class AreaAssessForm(forms.Form):
+    review_year = forms.TypedChoiceField(label=_("Năm rà soát"), coerce=int, choices=())
+    commune = forms.ChoiceField(label=_("Xã / phường"), required=False, choices=())
+    what_if = forms.BooleanField(
+        label=_("Chỉ tính thử (không lưu kết quả)"), required=False, initial=False
+    )
+
+    def __init__(self, *args, communes=(), default_year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["review_year"].choices = review_years()
+        self.fields["review_year"].initial = default_year
+        self.fields["commune"].choices = [("", _("Cả địa bàn của tôi"))] + [
+            (c.code, c.name) for c in communes
+        ]

@@ -1,0 +1,177 @@
+"""Poverty pages: a household's assessment (with its evidence), assessing an area (stored or
+"what if") as a job, and a run's results."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from langso.accounts.roles import Capability
+from langso.geo.queries import communes_for
+from langso.jobs.queries import jobs_for
+from langso.jobs.services import job_area, job_start
+from langso.poverty import queries, rules, services
+from langso.poverty.forms import AreaAssessForm
+from langso.poverty.standard import StandardError, by_code, for_year
+from langso.registry.models import DigitalObservation, Household, Member
+from langso.registry.queries import households_for
+
+SENSITIVE_FACTS = frozenset({"undernourished", "has_disability", "has_chronic_illness"})
+
+
+def current_review_year(today: dt.date | None = None) -> int:
+    """The review year whose lists are in force today (the periodic review of the autumn
+    prepares the next year's)."""
+    return (today or dt.date.today()).year
+
+
+def _fact(name: str, value: object) -> str:
+    """ "Việc làm: Thất nghiệp" for a fact the rules read."""
+    if name == "members":
+        return _("số người: %(n)s") % {"n": value}
+    model = DigitalObservation if name.startswith("digital.") else Member
+    field_name = name.removeprefix("digital.")
+    try:
+        field = model._meta.get_field(field_name)
+    except FieldDoesNotExist:
+        field = Household._meta.get_field(field_name)
+    if value is None or value == "":
+        shown = _("chưa rõ")
+    elif isinstance(value, bool):
+        shown = _("có") if value else _("không")
+    else:
+        shown = str(dict(field.choices or ()).get(value, value))
+    return f"{field.verbose_name}: {shown}"
+
+
+def _explained(standard, vector: str, evidence: dict | None, sensitive: bool) -> list[dict]:
+    rows = []
+    for indicator, letter in zip(standard.indicators, vector, strict=False):
+        items = []
+        for item in (evidence or {}).get(indicator.code, []):
+            facts = [
+                _fact(k, v)
+                for k, v in item["facts"].items()
+                if sensitive or k not in SENSITIVE_FACTS
+            ]
+            items.append({"name": item.get("name", ""), "facts": facts})
+        rows.append({"indicator": indicator, "status": rules.STATUS[letter], "evidence": items})
+    return rows
+
+
+@login_required
+def household_assessment(request: HttpRequest, household_id: int) -> HttpResponse:
+    """The household's assessments (fragment of the household page): the stored ones by year,
+    and what the rules say of today's data for the current review year."""
+    household = get_object_or_404(households_for(request.user), pk=household_id)
+    user = request.user
+    sensitive = user.can(Capability.VIEW_SENSITIVE)
+    year = int(request.GET.get("year") or current_review_year())
+    try:
+        standard = for_year(year)
+    except StandardError:
+        year, standard = current_review_year(), for_year(current_review_year())
+    live, _row = services.assess_household(
+        actor=user, household=household, review_year=year, save=False
+    )
+    stored = list(queries.assessments_of(household))
+    for row in stored:
+        try:
+            row_standard = by_code(row.standard)
+        except StandardError:
+            row.explained = []
+        else:
+            row.explained = _explained(row_standard, row.indicators, row.evidence, sensitive)
+    return render(
+        request,
+        "poverty/_household.html",
+        {
+            "household": household,
+            "year": year,
+            "standard": standard,
+            "live": live,
+            "live_rows": _explained(standard, live.vector, services.evidence_json(live), sensitive),
+            "stored": stored,
+            "can_assess": user.can(Capability.ASSESS_POVERTY),
+        },
+    )
+
+
+@login_required
+@require_POST
+def household_assess(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = get_object_or_404(households_for(request.user), pk=household_id)
+    year = int(request.POST.get("year") or current_review_year())
+    try:
+        _result, row = services.assess_household(
+            actor=request.user, household=household, review_year=year
+        )
+    except StandardError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Đã lưu kết quả đánh giá năm %(year)s: %(klass)s")
+            % {"year": year, "klass": row.get_poverty_class_display() or _("chưa phân loại")},
+        )
+    return redirect("registry:detail", household_id=household.pk)
+
+
+@login_required
+def assess_area_page(request: HttpRequest) -> HttpResponse:
+    """Assess every household of my area under a review year's standard, or only count."""
+    user = request.user
+    if not user.can(Capability.ASSESS_POVERTY):
+        raise PermissionDenied
+    communes = communes_for(user).order_by("name")
+    form = AreaAssessForm(
+        request.POST or None, communes=communes, default_year=current_review_year()
+    )
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["review_year"]
+        commune = form.cleaned_data["commune"]
+        what_if = form.cleaned_data["what_if"]
+        try:
+            province, codes = services.area_scope(user, communes=[commune] if commune else None)
+        except (PermissionDenied, ValueError) as error:
+            form.add_error(None, str(error) or _("Không được đánh giá địa bàn này."))
+        else:
+            area = job_area(user)
+            job = job_start(
+                actor=user,
+                kind="poverty.assess_area",
+                title=(_("Tính thử năm %(y)s") if what_if else _("Đánh giá năm %(y)s"))
+                % {"y": year},
+                params={
+                    "review_year": year,
+                    "province": province if codes is None else "",
+                    "communes": codes or [],
+                    "save": not what_if,
+                },
+                **area,
+            )
+            return redirect("jobs:detail", job_id=job.pk)
+    return render(
+        request,
+        "poverty/assess.html",
+        {"form": form, "runs": queries.runs_for(user)[:20]},
+    )
+
+
+@login_required
+def run_result(request: HttpRequest, job_id: int) -> HttpResponse:
+    """What an area assessment (stored or "what if") found: classes and indicators, with rates
+    computed from the counts."""
+    job = get_object_or_404(jobs_for(request.user), pk=job_id, kind="poverty.assess_area")
+    result = job.result or {}
+    standard = for_year(int(job.params["review_year"]))
+    return render(
+        request,
+        "poverty/result.html",
+        {"job": job, "standard": standard, **queries.result_tables(standard, result)},
+    )
