@@ -6,7 +6,11 @@ from langso.poverty.standard import all_standards
 
 def review_years() -> list[tuple[int, str]]:
     return [
-        (year, f"{year} — {s.code}")
+        (
+            year,
+            _("%(year)s (rà soát cuối năm %(prev)s) — %(code)s")
+            % {"year": year, "prev": year - 1, "code": s.code},
+        )
         for s in reversed(all_standards())
         for year in range(s.last_review_year, s.first_review_year - 1, -1)
     ]
