@@ -20,12 +20,15 @@ from langso.core.bulk import insert_many
 from langso.demo.generator import ProvincePlan, VillagePlan
 from langso.geo.models import Village
 from langso.geo.names import plain
+from langso.registry.demo_facts import person_facts
 from langso.registry.ethnicity import catalogue
 from langso.registry.models import DigitalObservation, DigitalProfile, Household, Member
 from langso.registry.profile import summarise
 from langso.registry.records import given_key
 
 SURVEY_DAY = dt.date(2025, 9, 15)
+# income per person of a well-off household (đồng/month); poorer ones earn less (see below)
+INCOME_MEDIAN = 3_310_000
 _SURNAMES = {
     "Tày": ["Nông", "Hoàng", "Lương", "Bế", "Đàm", "Lục", "Hà"],
     "Nùng": ["Hoàng", "Nông", "Lục", "Lý", "Chu", "Mã"],
@@ -55,6 +58,7 @@ def _village_households(
     v: VillagePlan, village_id: int, commune: str, start: int, serial: Iterator[int]
 ):
     rng = random.Random(v.seed)
+    facts_rng = random.Random(v.seed * 31 + 7)  # own stream: the other draws stay as they were
     groups = list(v.ethnic_mix)
     weights = list(v.ethnic_mix.values())
     r = v.remoteness
@@ -86,7 +90,7 @@ def _village_households(
             0.95, max(0.02, 0.12 + 0.55 * r + (0.12 if minority else 0) + rng.gauss(0, 0.1))
         )
         income = int(
-            math.exp(rng.gauss(math.log(2_600_000) - 1.1 * poverty, 0.35)) // 10_000 * 10_000
+            math.exp(rng.gauss(math.log(INCOME_MEDIAN) - 1.1 * poverty, 0.35)) // 10_000 * 10_000
         )
         durable = rng.random() > poverty * 0.6
         people = [
@@ -98,6 +102,7 @@ def _village_households(
                 _group_code(group),
                 _cccd(sex, year, next(serial)) if year <= 2011 and rng.random() < 0.9 else "",
                 rng.random() < 0.93 - 0.15 * r,
+                person_facts(facts_rng, year, poverty),
             )
             for sex, year, rel in members
         ]
@@ -138,7 +143,7 @@ def _village_households(
 
 
 def _digital(rng, r: float, minority: bool, poverty: float) -> dict:
-    p_phone = 0.93 - 0.45 * r - (0.1 if minority else 0)
+    p_phone = 0.98 - 0.45 * r - (0.1 if minority else 0) - 0.3 * poverty
     smartphone = rng.random() < p_phone
     broadband = rng.random() < 0.85 - 0.75 * r - 0.1 * poverty
     internet = smartphone and rng.random() < 0.85
@@ -149,8 +154,8 @@ def _digital(rng, r: float, minority: bool, poverty: float) -> dict:
             "has_smartphone": smartphone,
             "has_feature_phone": not smartphone or rng.random() < 0.3,
             "has_computer": rng.random() < 0.25 - 0.2 * r,
-            "has_tv": rng.random() < 0.9 - 0.25 * r,
-            "has_radio": rng.random() < 0.15,
+            "has_tv": rng.random() < 0.95 - 0.3 * r - 1.05 * poverty,
+            "has_radio": rng.random() < 0.08,
             "has_mobile_data": smartphone and rng.random() < 0.8,
             "has_fixed_broadband": broadband,
             "hears_loudspeaker": rng.random() < 0.9 - 0.3 * r,
@@ -205,7 +210,7 @@ def _save(batch: list) -> None:
         members = []
         for b in batch:
             h = b["household"]
-            for sex, year, rel, name, ethnicity, cccd, insured in b["members"]:
+            for sex, year, rel, name, ethnicity, cccd, insured, facts in b["members"]:
                 m = Member(
                     household=h,
                     full_name=name,
@@ -219,6 +224,7 @@ def _save(batch: list) -> None:
                     id_number_hash=field_encryption.lookup_hash(cccd),
                     id_number_last4=cccd[-4:],
                     has_health_insurance=insured,
+                    **facts,
                 )
                 members.append(m)
         for m in members:
