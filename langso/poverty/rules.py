@@ -160,6 +160,9 @@ def classify(
 ) -> tuple[str | None, tuple[str, ...]]:
     """The class counting unknown indicators as not deprived, and every class possible if
     some of them turn out deprived (or, with no income, at any income)."""
+    if income is not None and unknown == 0:
+        klass = class_of(standard, area_type, income, deprived)
+        return klass, (klass,)
     if income is None:
         incomes = sorted({standard.line(r.income_at_most, area_type) for r in standard.classes})
         incomes.append(incomes[-1] + 1 if incomes else 0)

@@ -21,6 +21,7 @@ from langso.geo.models import Commune
 from langso.poverty import rules, sql
 from langso.poverty.models import Assessment, AssessmentRun, IncomeMethod
 from langso.poverty.standard import Standard, for_year
+from langso.registry.importer import SQLITE_WRITE_CACHE_MB, sqlite_cache
 from langso.registry.models import DigitalProfile, Household, Member
 from langso.registry.records import DIGITAL_FIELDS, HOUSEHOLD_FACTS, MEMBER_FACTS
 
@@ -308,10 +309,10 @@ def run_assessment(
     scope = _scope_sql(province, communes)
     total = _count(scope)
     result = AreaResult(standard=standard, review_year=review_year)
-    codes = [ind.code for ind in standard.indicators]
     if progress:
         progress(0, total, "Đang đánh giá")
-    with transaction.atomic():
+    vectors: Counter = Counter()
+    with transaction.atomic(), sqlite_cache(SQLITE_WRITE_CACHE_MB):
         run = None
         if save:
             run = AssessmentRun.objects.create(
@@ -323,20 +324,33 @@ def run_assessment(
                 communes=communes or [],
                 started_by=actor,
             )
+        fixed = (
+            run.pk if run else None,
+            review_year,
+            standard.code,
+            standard.version,
+            connection.ops.adapt_datefield_value(as_of),
+        )
+        rows_of = _Rows(standard, review_year, fixed, getattr(actor, "pk", None), result, vectors)
         for first, last in _id_ranges(scope, batch):
             where = (f"h.id BETWEEN %s AND %s AND {scope[0]}", [first, last, *scope[1]])
-            query, params = sql.batch_query(standard, as_of, _tables(), where)
+            members = ("m.household_id BETWEEN %s AND %s", [first, last])
+            query, params = sql.batch_query(standard, as_of, _tables(), where, members)
             with connection.cursor() as cursor:
                 cursor.execute(query, params)
-                rows = cursor.fetchall()
-            out = []
-            for row in rows:
-                out.append(_row(standard, review_year, as_of, row, codes, result, run, actor))
+                out = rows_of(cursor.fetchall())
             if save:
                 _replace_current(review_year, where)
                 insert_rows(Assessment, ASSESSMENT_FIELDS, out)
             if progress:
                 progress(result.households, total, f"Đã đánh giá {result.households:,} hộ")
+        codes = [ind.code for ind in standard.indicators]
+        for vector, count in vectors.items():
+            for code, letter in zip(codes, vector, strict=True):
+                if letter == "D":
+                    result.deprived[code] += count
+                elif letter == "U":
+                    result.unknown[code] += count
         if run is not None:
             run.households = result.households
             run.counts = result.as_dict()
@@ -352,50 +366,61 @@ def run_assessment(
     return result
 
 
-def _row(standard, review_year, as_of, row, codes, result: AreaResult, run, actor) -> tuple:
-    statuses, workers = sql.indicator_statuses(standard, row)
-    deprived = statuses.count(rules.DEPRIVED)
-    unknown = statuses.count(rules.UNKNOWN)
-    area_type, income, n = row[3], row[4], row[5]
-    klass, possible = rules.classify(standard, area_type, income, deprived, unknown)
-    workers = rules.low_income_count(standard, review_year, klass, income, area_type, workers)
-    result.households += 1
-    result.persons += n
-    result.by_class[klass or "unknown"] += 1
-    result.persons_by_class[klass or "unknown"] += n
-    for code, status in zip(codes, statuses, strict=True):
-        if status == rules.DEPRIVED:
-            result.deprived[code] += 1
-        elif status == rules.UNKNOWN:
-            result.unknown[code] += 1
-    result.needs_review += len(possible) != 1
-    result.low_income_workers += workers
-    return (
-        row[0],
-        run.pk if run else None,
-        review_year,
-        standard.code,
-        standard.version,
-        as_of if connection.vendor != "sqlite" else connection.ops.adapt_datefield_value(as_of),
-        row[1],
-        row[2],
-        area_type,
-        n,
-        bool(row[6]),
-        None if row[7] is None else bool(row[7]),
-        None if row[8] is None else bool(row[8]),
-        income,
-        _method(income),
-        "".join(rules.LETTER[s] for s in statuses),
-        deprived,
-        unknown,
-        klass or "",
-        ",".join(possible),
-        len(possible) != 1,
-        workers,
-        True,
-        getattr(actor, "pk", None),
-    )
+class _Rows:
+    """Rows of ``batch_query`` to assessment tuples (ASSESSMENT_FIELDS), counting as it goes."""
+
+    def __init__(self, standard, review_year, fixed, actor_id, result: AreaResult, vectors):
+        self.standard, self.review_year, self.fixed = standard, review_year, fixed
+        self.actor_id, self.result, self.vectors = actor_id, result, vectors
+        self.read = sql.row_reader(standard)
+
+    def __call__(self, rows: list[tuple]) -> list[tuple]:
+        standard, review_year, fixed = self.standard, self.review_year, self.fixed
+        result = self.result
+        by_class, persons = result.by_class, result.persons_by_class
+        out = []
+        for row in rows:
+            vector, deprived, unknown, workers = self.read(row)
+            area_type, income, n = row[3], row[4], row[5]
+            klass, possible = rules.classify(standard, area_type, income, deprived, unknown)
+            if workers:
+                workers = rules.low_income_count(
+                    standard, review_year, klass, income, area_type, workers
+                )
+            key = klass or "unknown"
+            by_class[key] += 1
+            persons[key] += n
+            result.persons += n
+            review = len(possible) != 1
+            result.needs_review += review
+            result.low_income_workers += workers
+            self.vectors[vector] += 1
+            out.append(
+                (
+                    row[0],
+                    *fixed,
+                    row[1],
+                    row[2],
+                    area_type,
+                    n,
+                    bool(row[6]),
+                    None if row[7] is None else bool(row[7]),
+                    None if row[8] is None else bool(row[8]),
+                    income,
+                    IncomeMethod.UNKNOWN if income is None else IncomeMethod.DECLARED,
+                    vector,
+                    deprived,
+                    unknown,
+                    klass or "",
+                    ",".join(possible),
+                    review,
+                    workers,
+                    True,
+                    self.actor_id,
+                )
+            )
+        result.households += len(rows)
+        return out
 
 
 def _replace_current(review_year: int, where: sql.Sql) -> None:

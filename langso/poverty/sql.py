@@ -127,10 +127,18 @@ def member_values(standard: Standard, as_of: dt.date) -> list[tuple[str, Sql]]:
     return out
 
 
-def batch_query(standard: Standard, as_of: dt.date, tables: Tables, where: Sql) -> Sql:
+def batch_query(
+    standard: Standard,
+    as_of: dt.date,
+    tables: Tables,
+    where: Sql,
+    member_where: Sql | None = None,
+) -> Sql:
     """One row per household matching ``where`` (over alias h): id, commune, village, area type,
     income, member count, flags, then per indicator its columns (see ``indicator_statuses``),
-    then the low-income workers. ``where`` must bound the household ids (a batch)."""
+    then the low-income workers. ``member_where`` (over alias m) picks the members to aggregate,
+    e.g. a range of household ids, cheaper than joining the households; by default the members
+    of the households matching ``where``."""
     values = member_values(standard, as_of)
     inner = _join([(f"{sql} AS {name}", params) for name, (sql, params) in values], ", ")
     sums = []
@@ -143,11 +151,15 @@ def batch_query(standard: Standard, as_of: dt.date, tables: Tables, where: Sql) 
                 f"SUM(CASE WHEN x.{name} IS NULL THEN 1 ELSE 0 END) AS {name}_u"
             )
     where_sql, where_params = where
+    if member_where is None:
+        source = f"{tables.member} m JOIN {tables.household} h ON h.id = m.household_id"
+        member_where = where
+    else:
+        source = f"{tables.member} m"
     members = (
         f"SELECT x.household_id, COUNT(*) AS n{''.join(', ' + s for s in sums)} FROM ("
-        f"SELECT m.household_id{', ' + inner[0] if inner[0] else ''} FROM {tables.member} m "
-        f"JOIN {tables.household} h ON h.id = m.household_id "
-        f"WHERE m.is_active AND {where_sql}) x GROUP BY x.household_id"
+        f"SELECT m.household_id{', ' + inner[0] if inner[0] else ''} FROM {source} "
+        f"WHERE m.is_active AND {member_where[0]}) x GROUP BY x.household_id"
     )
     columns = []
     params: list = []
@@ -171,7 +183,7 @@ def batch_query(standard: Standard, as_of: dt.date, tables: Tables, where: Sql) 
         f"LEFT JOIN ({members}) mm ON mm.household_id = h.id "
         f"WHERE h.is_active AND {where_sql} ORDER BY h.id"
     )
-    return sql, params + inner[1] + where_params + where_params
+    return sql, params + inner[1] + member_where[1] + where_params
 
 
 FIXED_COLUMNS = 9  # id … no_working_capacity
@@ -200,3 +212,37 @@ def indicator_statuses(standard: Standard, row: tuple) -> tuple[list[str], int]:
             out.append(DEPRIVED if true else UNKNOWN if maybe else NOT_DEPRIVED)
     workers = row[at] if standard.low_income_worker is not None else 0
     return out, int(workers or 0)
+
+
+def row_reader(standard: Standard):
+    """A fast ``indicator_statuses`` for whole-area runs: row -> (letters, deprived, unknown,
+    low-income workers), the letters as ``rules.LETTER`` writes them."""
+    plan = []
+    at = FIXED_COLUMNS
+    for ind in standard.indicators:
+        if ind.kind == "household":
+            plan.append((0, at, 0.0))
+            at += 1
+        else:
+            plan.append((2 if ind.kind == "share" else 1, at, ind.share_above or 0.0))
+            at += 2
+    workers_at = at if standard.low_income_worker is not None else None
+
+    def read(row: tuple) -> tuple[str, int, int, int]:
+        letters = []
+        n = row[5]
+        for kind, i, share in plan:
+            if kind == 0:
+                value = row[i]
+                letters.append("U" if value is None else "D" if value else "N")
+            elif kind == 1:
+                letters.append("D" if row[i] else "U" if row[i + 1] else "N")
+            else:
+                limit = share * n
+                true = row[i]
+                letters.append("D" if true > limit else "U" if true + row[i + 1] > limit else "N")
+        vector = "".join(letters)
+        workers = int(row[workers_at] or 0) if workers_at is not None else 0
+        return vector, vector.count("D"), vector.count("U"), workers
+
+    return read

@@ -111,15 +111,30 @@ def test_the_sql_pass_agrees_with_the_rules_household_by_household(households):
     try:
         for standard in all_standards():
             year = standard.last_review_year
-            query, params = sql.batch_query(
-                standard, AS_OF, _tables(), ("h.village_id = %s", [village.pk])
+            where = ("h.village_id = %s", [village.pk])
+            query, params = sql.batch_query(standard, AS_OF, _tables(), where)
+            ranged, ranged_params = sql.batch_query(
+                standard,
+                AS_OF,
+                _tables(),
+                where,
+                ("m.household_id BETWEEN %s AND %s", [stored[0].pk, stored[-1].pk]),
             )
             with connection.cursor() as cursor:
                 cursor.execute(query, params)
                 rows = {row[0]: row for row in cursor.fetchall()}
+                cursor.execute(ranged, ranged_params)
+                assert {row[0]: row for row in cursor.fetchall()} == rows
+            read = sql.row_reader(standard)
             for h in stored:
                 expected = rules.assess(standard, year, household_facts(h), AS_OF)
                 statuses, workers = sql.indicator_statuses(standard, rows[h.pk])
+                assert read(rows[h.pk]) == (
+                    expected.vector,
+                    expected.deprived,
+                    expected.unknown,
+                    workers,
+                )
                 row = rows[h.pk]
                 klass, possible = rules.classify(
                     standard,
