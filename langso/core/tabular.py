@@ -10,6 +10,7 @@ import io
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO
 
@@ -53,8 +54,9 @@ def _raw_rows(name: str, stream: BinaryIO) -> Iterator[list[str]]:
         except UnicodeDecodeError as exc:
             raise TableError("the CSV file is not UTF-8 text (save it as 'CSV UTF-8')") from exc
         try:
+            strip = str.strip
             for raw in csv.reader(text, dialect):
-                yield [c.strip() for c in raw]
+                yield list(map(strip, raw))
         except UnicodeDecodeError as exc:
             raise TableError("the CSV file is not UTF-8 text (save it as 'CSV UTF-8')") from exc
     elif suffix in {".xlsx", ".xlsm", ".xls", ".ods"}:
@@ -93,8 +95,13 @@ def read_table(
     missing += [" / ".join(group) for group in any_of if not present.intersection(group)]
     if missing:
         raise TableError(f"missing column(s): {', '.join(missing)}")
+    picks = [i for i, f in enumerate(columns) if f]  # a later column of the same field wins
+    fields = [columns[i] for i in picks]
+    cells = itemgetter(*picks) if len(picks) > 1 else lambda raw: tuple(raw[i] for i in picks)
+    width = len(columns)
     for number, raw in enumerate(rows, start=2):
         if not any(raw):
             continue
-        values = {f: (raw[i] if i < len(raw) else "") for i, f in enumerate(columns) if f}
-        yield Row(number, values)
+        if len(raw) < width:
+            raw = raw + [""] * (width - len(raw))
+        yield Row(number, dict(zip(fields, cells(raw), strict=True)))

@@ -9,11 +9,13 @@ century (0/1: 20th century man/woman, 2/3: 21st, 4/5: 22nd …), 2 digits for th
 import re
 
 _DIGITS = re.compile(r"^\d{12}$")
+_SEPARATORS = re.compile(r"[\s.\-]")
 
 
 def normalise(value: str) -> str:
     """Digits only: "0012 0300 1234" and "001203001234" are the same number."""
-    return re.sub(r"[\s.\-]", "", value or "")
+    value = value or ""
+    return value if value.isdigit() else _SEPARATORS.sub("", value)
 
 
 def problems(

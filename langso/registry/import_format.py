@@ -92,6 +92,7 @@ class ParsedHousehold:
 # are remembered, up to this many different texts per column (then forgotten and relearnt), so
 # memory stays bounded whatever the file holds.
 _REMEMBERED = 4096
+_DATES_REMEMBERED = 50_000  # every day of 120 years of births, and then some
 
 
 class Choices:
@@ -184,103 +185,115 @@ def _income(text: str) -> int:
     return int(float(text.replace(".", "").replace(",", "")))
 
 
-@lru_cache(maxsize=_REMEMBERED)
+@lru_cache(maxsize=_DATES_REMEMBERED)
 def _date(text: str) -> dt.date | None:
     return parse_date(text)
 
 
-def _household_readers(choices: dict[str, Choices]) -> list[tuple[str, Callable]]:
-    readers: list[tuple[str, Callable]] = []
-    for name in HOUSEHOLD_FACTS:
-        if name in BOOL_FIELDS:
-            readers.append((name, parse_bool))
-        elif name == "floor_area_m2":
-            readers.append((name, _area))
-        elif name == "income_per_person":
-            readers.append((name, _income))
-        else:
-            readers.append((name, choices[name]))
-    return readers
+Complaint = tuple[str, str, str]  # column header, cell text, why it cannot be read
 
 
-def to_household(rows: list[Row], choices: dict[str, Choices]) -> ParsedHousehold:
-    """Cell texts -> a HouseholdRecord; cells that cannot be read are reported by row/column.
+class HouseholdReader:
+    """Cell texts of one household's rows -> a ParsedHousehold; cells that cannot be read are
+    reported by row and column. Built once per file from the choice columns' readings.
 
-    Called once per household of files with millions of rows, so it avoids per-cell closures:
-    blank cells (most of them) cost one dictionary lookup.
+    Called once per household of files with millions of rows, so its loops are flat (no call
+    per cell beyond the reading itself) and blank cells cost one dictionary lookup. A member's
+    facts (work, insurance, schooling …) are a handful of texts repeated across the file in a
+    few hundred combinations, so each combination's reading is remembered whole (bounded, as
+    the choices' readings are).
     """
-    first = rows[0]
-    problems: list[tuple[int, str, str, str]] = []
 
-    def convert(row: Row, name: str, text: str, fn: Callable):
-        try:
-            value = fn(text)
-        except (ValueError, TypeError) as exc:
-            problems.append((row.number, HEADERS[name], text, str(exc) or "không đọc được"))
-            return None
-        if value is None:
-            problems.append((row.number, HEADERS[name], text, "không có trong danh mục"))
-        return value
-
-    facts: dict[str, object] = {}
-    values = first.values
-    for name, fn in _household_readers(choices):
-        text = values.get(name, "").strip()
-        if text and (value := convert(first, name, text, fn)) is not None:
-            facts[name] = value
-    member_readers = [
-        (name, parse_bool if name in BOOL_FIELDS else choices[name]) for name in MEMBER_FACTS
-    ]
-    sex_of, relationship_of = choices["sex"], choices["relationship"]
-    members = []
-    for row in rows:
-        values = row.values
-        member_facts: dict[str, object] = {}
-        for name, fn in member_readers:
-            text = values.get(name, "").strip()
-            if text and (value := convert(row, name, text, fn)) is not None:
-                member_facts[name] = value
-        year_text = values.get("birth_year", "").strip()
-        sex_text = values.get("sex", "").strip()
-        date_text = values.get("birth_date", "").strip()
-        relationship_text = values.get("relationship", "").strip()
-        year = convert(row, "birth_year", year_text, _whole) if year_text else None
-        sex = convert(row, "sex", sex_text, sex_of) if sex_text else None
-        birth_date = convert(row, "birth_date", date_text, _date) if date_text else None
-        relationship = (
-            convert(row, "relationship", relationship_text, relationship_of)
-            if relationship_text
-            else None
+    def __init__(self, choices: dict[str, Choices]) -> None:
+        special = {"floor_area_m2": _area, "income_per_person": _income}
+        self.household_readers = tuple(
+            (name, parse_bool if name in BOOL_FIELDS else special.get(name) or choices[name])
+            for name in HOUSEHOLD_FACTS
         )
-        members.append(
-            MemberRecord(
-                full_name=values.get("full_name", "").strip(),
-                sex=sex or "",
-                birth_year=year,
-                birth_date=birth_date,
-                relationship=relationship or "",
-                ethnicity=values.get("ethnicity", "").strip(),
-                id_number=values.get("id_number", "").strip(),
-                phone=values.get("phone", "").strip(),
-                facts=member_facts,
+        self.fact_readers = (
+            *((n, parse_bool if n in BOOL_FIELDS else choices[n]) for n in MEMBER_FACTS),
+            ("sex", choices["sex"]),
+            ("relationship", choices["relationship"]),
+        )
+        self.fact_columns = tuple(name for name, _reader in self.fact_readers)
+        self.birth_readers = (("birth_year", _whole), ("birth_date", _date))
+        self._facts_seen: dict[tuple, tuple[dict[str, object], list[Complaint]]] = {}
+
+    def __call__(self, rows: list[Row]) -> ParsedHousehold:
+        first = rows[0]
+        problems: list[tuple[int, str, str, str]] = []
+        facts, complaints = _read(first.values, self.household_readers)
+        problems += [(first.number, *c) for c in complaints]
+        members = []
+        for row in rows:
+            values = row.values
+            facts_of_member, complaints = self._member_facts(values)
+            birth, more = _read(values, self.birth_readers)
+            if complaints or more:
+                problems += [(row.number, *c) for c in complaints + more]
+            members.append(
+                MemberRecord(
+                    full_name=values.get("full_name", "").strip(),
+                    sex=facts_of_member.pop("sex", ""),
+                    birth_year=birth.get("birth_year"),
+                    birth_date=birth.get("birth_date"),
+                    relationship=facts_of_member.pop("relationship", ""),
+                    ethnicity=values.get("ethnicity", "").strip(),
+                    id_number=values.get("id_number", "").strip(),
+                    phone=values.get("phone", "").strip(),
+                    facts=facts_of_member,
+                )
             )
+        values = first.values
+        commune = values.get("commune_code", "").strip()
+        record = HouseholdRecord(
+            village_id=None,
+            members=members,
+            code=values.get("household_code", "").strip(),
+            address=values.get("address", "").strip(),
+            facts=facts,
         )
-    commune = first.values.get("commune_code", "").strip()
-    record = HouseholdRecord(
-        village_id=None,
-        members=members,
-        code=first.values.get("household_code", "").strip(),
-        address=first.values.get("address", "").strip(),
-        facts=facts,
-    )
-    return ParsedHousehold(
-        first_row=first.number,
-        rows=[r.number for r in rows],
-        commune_code=commune.zfill(5) if commune else "",
-        village_name=first.values.get("village", "").strip(),
-        record=record,
-        problems=problems,
-    )
+        return ParsedHousehold(
+            first_row=first.number,
+            rows=[r.number for r in rows],
+            commune_code=commune.zfill(5) if commune else "",
+            village_name=values.get("village", "").strip(),
+            record=record,
+            problems=problems,
+        )
+
+    def _member_facts(self, values: dict[str, str]) -> tuple[dict[str, object], list[Complaint]]:
+        key = tuple(map(values.get, self.fact_columns))
+        try:
+            facts, complaints = self._facts_seen[key]
+        except KeyError:
+            facts, complaints = _read(values, self.fact_readers)
+            if len(self._facts_seen) >= _REMEMBERED:
+                self._facts_seen.clear()
+            self._facts_seen[key] = facts, complaints
+        return dict(facts), complaints
+
+
+def _read(
+    values: dict[str, str], readers: tuple[tuple[str, Callable], ...]
+) -> tuple[dict[str, object], list[Complaint]]:
+    """The readable, non-blank cells of these columns, and complaints about the others."""
+    out: dict[str, object] = {}
+    complaints: list[Complaint] = []
+    for name, reader in readers:
+        text = values.get(name)
+        if not text or not (text := text.strip()):
+            continue
+        try:
+            value = reader(text)
+        except (ValueError, TypeError) as exc:
+            complaints.append((HEADERS[name], text, str(exc) or "không đọc được"))
+            continue
+        if value is None:
+            complaints.append((HEADERS[name], text, "không có trong danh mục"))
+        else:
+            out[name] = value
+    return out, complaints
 
 
 def problem_location(parsed: ParsedHousehold, problem: Problem) -> tuple[int, str]:

@@ -17,6 +17,7 @@ before the import are matched (see ``_Before``).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import pickle
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -57,6 +58,7 @@ from langso.registry.services import cccd_province_codes
 CHUNK = 1000  # households per write (and per duplicate check in the first pass)
 SQLITE_WRITE_CACHE_MB = 256  # page cache of the write pass on SQLite (see sqlite_cache)
 ANALYZE_AFTER = 10_000  # households written: then refresh the planner's statistics
+GC_YOUNG_THRESHOLD = 100_000  # allocations between two cycle collections (see _rare_collections)
 Progress = Callable[[int, int | None, str], None]
 
 
@@ -225,6 +227,12 @@ class _Scratch:
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> _Scratch:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
 
 class _Names:
     """(stored name, name key, given-name key) of a full name, remembered for repeated names."""
@@ -249,7 +257,8 @@ class _Names:
 # A checked household waiting to be written is a plain tuple (cheap to pickle and to insert):
 # (code, commune code, village id, address, household facts, is minority, members, head index),
 # facts in HOUSEHOLD_FACTS order with the field's default ("" or None) where the file had none;
-# each member a tuple of MEMBER_COLUMNS values.
+# each member a tuple of MEMBER_COLUMNS values, the birth date as ISO text (what both databases
+# take as it is; date objects would double the cost of pickling a chunk).
 HOUSEHOLD_FACT_DEFAULTS = tuple(
     (name, Household._meta.get_field(name).get_default()) for name in records.HOUSEHOLD_FACTS
 )
@@ -283,7 +292,6 @@ HOUSEHOLD_COLUMNS = (
     "is_ethnic_minority",
     "member_count",
 )
-_BIRTH_DATE = MEMBER_COLUMNS.index("birth_date")
 _NAME_KEY, _BIRTH_YEAR, _ID_HASH = (
     MEMBER_COLUMNS.index(n) for n in ("name_key", "birth_year", "id_number_hash")
 )
@@ -314,7 +322,7 @@ class _Check:
         self.report = report
         self.scratch = scratch
         self.today = today
-        self.choices = _choices()
+        self.read = fmt.HouseholdReader(_choices())
         self.places = _Places(actor)
         self.provinces = cccd_province_codes()
         self.names = _Names()
@@ -324,7 +332,7 @@ class _Check:
         self.bad = 0
 
     def add(self, rows: list) -> None:
-        parsed = fmt.to_household(rows, self.choices)
+        parsed = self.read(rows)
         self.report.households += 1
         self.report.members += len(rows)
         errors = [RowError(*p) for p in parsed.problems]
@@ -370,6 +378,7 @@ class _Check:
         first_code = self.scratch.first_rows("codes", codes)
         first_id = self.scratch.first_rows("ids", ids)
         report = self.report
+        kept = []
         for parsed, errors in self.batch:
             code = parsed.record.code
             if code and first_code[code] != parsed.first_row:
@@ -389,11 +398,16 @@ class _Check:
                 self.bad += 1
                 report.errors.extend(errors)
             elif report.valid_only or not report.errors:
-                self.waiting.append(self._staged(parsed))
-                if len(self.waiting) >= CHUNK:
-                    self.scratch.keep(self.waiting)
-                    self.waiting = []
+                kept.append(parsed)
         self.batch = []
+        sealed = iter(
+            field_encryption.encrypt_many([m.id_number for p in kept for m in p.record.members])
+        )
+        for parsed in kept:
+            self.waiting.append(self._staged(parsed, sealed))
+            if len(self.waiting) >= CHUNK:
+                self.scratch.keep(self.waiting)
+                self.waiting = []
 
     def finish(self) -> None:
         self.settle()
@@ -401,8 +415,9 @@ class _Check:
             self.scratch.keep(self.waiting)
             self.waiting = []
 
-    def _staged(self, parsed: fmt.ParsedHousehold) -> tuple:
-        """The household as it will be written: names keyed, the CCCD encrypted and hashed."""
+    def _staged(self, parsed: fmt.ParsedHousehold, sealed: Iterator[str]) -> tuple:
+        """The household as it will be written: names keyed, the CCCD hashed and encrypted
+        (``sealed``: the encrypted numbers of the batch's members, in order, "" for none)."""
         record = parsed.record
         members = []
         head = 0
@@ -417,11 +432,11 @@ class _Check:
                     key,
                     given,
                     m.sex,
-                    m.birth_date,
+                    m.birth_date and m.birth_date.isoformat(),
                     m.birth_year,
                     m.ethnicity,
                     m.relationship,
-                    field_encryption.encrypt(number) if number else "",
+                    next(sealed),
                     digest,
                     number[-4:],
                     m.phone,
@@ -460,8 +475,7 @@ def households_import(
     today = today or timezone.localdate()
     report = HouseholdImportReport(file=filename, valid_only=valid_only)
     tick = progress or (lambda *_a: None)
-    scratch = _Scratch()
-    try:
+    with _rare_collections(), _Scratch() as scratch:
         check = _Check(actor, report, scratch, today)
         try:  # pass 1: read and check, nothing written
             with open_stream() as stream:
@@ -480,9 +494,24 @@ def households_import(
         _write_all(actor, filename, scratch, check.places, report, tick)
         if report.created + report.updated >= ANALYZE_AFTER:
             analyze(Household, Member)  # the list page's plans must see the new rows
-    finally:
-        scratch.close()
     return report
+
+
+@contextmanager
+def _rare_collections(young: int = GC_YOUNG_THRESHOLD) -> Iterator[None]:
+    """Python's cycle collector, run every ``young`` new container objects instead of 700.
+
+    An import makes millions of short-lived tuples, dicts and records, none of them in cycles
+    (reference counting frees them), while a batch of a thousand households stays alive; by
+    default every 700 allocations a collection walks that batch again, which costs about a fifth
+    of the check pass. The collector stays on, only rarer, and its thresholds come back after.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(young, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _write_all(
@@ -582,8 +611,6 @@ def _write(
     if new:
         ids = reserve_ids(Household, len(new))
         households, members = [], []
-        adapt_date = connection.ops.adapt_datefield_value
-        dates = connection.vendor != "postgresql"  # COPY takes date objects as they are
         for pk, h in zip(ids, new, strict=True):
             code, commune, village, address, facts, minority, people, _head = h
             households.append(
@@ -598,10 +625,7 @@ def _write(
                     len(people),
                 )
             )
-            for m in people:
-                if dates and m[_BIRTH_DATE] is not None:
-                    m = (*m[:_BIRTH_DATE], adapt_date(m[_BIRTH_DATE]), *m[_BIRTH_DATE + 1 :])
-                members.append((pk, *m))
+            members += [(pk, *m) for m in people]
         insert_rows(Household, HOUSEHOLD_COLUMNS, households)
         insert_rows(Member, ("household_id", *MEMBER_COLUMNS), members)
         report.created += len(new)
@@ -727,9 +751,10 @@ def _merge_members(matched: list[tuple[tuple, Household]]) -> None:
                 (m for m in mine if m.name_key == key and m.birth_year == year), None
             )
             if found is None:
-                new.append(
-                    Member(household=household, **dict(zip(MEMBER_COLUMNS, values, strict=True)))
-                )
+                fields = dict(zip(MEMBER_COLUMNS, values, strict=True))
+                if fields["birth_date"]:
+                    fields["birth_date"] = dt.date.fromisoformat(fields["birth_date"])
+                new.append(Member(household=household, **fields))
             elif any(getattr(found, n) != v for n, v in facts.items()):
                 for name, value in facts.items():
                     setattr(found, name, value)

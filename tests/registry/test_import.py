@@ -251,3 +251,36 @@ def test_a_non_numeric_floor_area_is_reported(officer):
     rows[0]["floor_area_m2"] = "rộng"
     report = _import(officer, _csv(rows))
     assert [(e.row, e.column) for e in report.errors] == [(2, "Diện tích nhà (m2)")]
+
+
+def test_the_same_unreadable_member_facts_are_reported_on_every_row(officer):
+    """A member's facts are read once per combination of texts: each row still gets its error."""
+    rows = _household("H1") + _household("H2", "Lý Văn Tư", "004080012346")
+    for i in (0, 3):  # rows 2 and 5: the same texts
+        rows[i]["has_health_insurance"] = "Chắc có"
+        rows[i]["work_status"] = "Làm thuê"
+    report = _import(officer, _csv(rows))
+    assert [(e.row, e.column, e.value) for e in report.errors] == [
+        (2, "Việc làm", "Làm thuê"),
+        (2, "Có BHYT", "Chắc có"),
+        (5, "Việc làm", "Làm thuê"),
+        (5, "Có BHYT", "Chắc có"),
+    ]
+
+
+def test_a_member_added_on_reimport_keeps_the_birth_date(officer):
+    rows = _household("H1")
+    _import(officer, _csv(rows))
+    rows.append(
+        _row(
+            full_name="Nông Thị Hoa",
+            sex="Nữ",
+            birth_year="",
+            birth_date="09/10/2019",
+            relationship="Con",
+        )
+    )
+    report = _import(officer, _csv(rows))
+    assert (report.errors, report.updated) == ([], 1)
+    added = Household.objects.get(code="H1").members.get(full_name="Nông Thị Hoa")
+    assert (added.birth_date, added.birth_year) == (dt.date(2019, 10, 9), 2019)
