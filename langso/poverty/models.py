@@ -59,16 +59,25 @@ class Assessment(models.Model):
     read this table alone.
     """
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="assessments")
+    # Foreign keys without an index of their own where a composite index below serves (a run
+    # writes a million rows: every index costs time on each).
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="assessments", db_index=False
+    )
     run = models.ForeignKey(
-        AssessmentRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        AssessmentRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     review_year = models.PositiveSmallIntegerField(_("năm rà soát"))
     standard = models.CharField(_("chuẩn nghèo"), max_length=20)
     standard_version = models.CharField(max_length=40)
     as_of = models.DateField(_("ngày tính tuổi"))
-    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
-    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+", db_index=False)
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+", db_index=False)
     area_type = models.CharField(_("khu vực"), max_length=5, choices=AreaType.choices)
     member_count = models.PositiveSmallIntegerField(default=0)
     is_ethnic_minority = models.BooleanField(default=False)
@@ -92,10 +101,19 @@ class Assessment(models.Model):
     is_current = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
@@ -109,7 +127,67 @@ class Assessment(models.Model):
         indexes = [
             models.Index(fields=["household", "review_year", "is_current"]),
             models.Index(fields=["review_year", "is_current", "commune", "poverty_class"]),
+            models.Index(fields=["village", "review_year"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.review_year} {self.poverty_class}"
+
+
+class Scorecard(models.Model):
+    """Bảng điểm Phiếu B: the income-proxy scorecard, as the TOML text an official loads.
+
+    The shipped one is an example (``is_example``); the circular's table replaces it through the
+    admin or ``langso scorecard-load``. Only one scorecard is active for a review year.
+    """
+
+    code = models.CharField(_("mã"), max_length=40, unique=True)
+    title = models.CharField(_("tên"), max_length=200)
+    text = models.TextField(_("nội dung (TOML)"))
+    version = models.CharField(max_length=20, editable=False)
+    is_example = models.BooleanField(_("chỉ là ví dụ"), default=False)
+    first_review_year = models.PositiveSmallIntegerField(_("từ năm rà soát"))
+    last_review_year = models.PositiveSmallIntegerField(_("đến năm rà soát"))
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("bảng điểm Phiếu B")
+        verbose_name_plural = _("bảng điểm Phiếu B")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IncomeSurvey(models.Model):
+    """Phiếu B của một hộ: answers, points and the income estimate, per review year; a new
+    survey of the same year replaces the current one and keeps the old as history."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="surveys")
+    review_year = models.PositiveSmallIntegerField(_("năm rà soát"))
+    scorecard = models.CharField(max_length=40)
+    scorecard_version = models.CharField(max_length=20)
+    is_example_scorecard = models.BooleanField(default=False)
+    answers = models.JSONField(default=dict)
+    points = models.PositiveSmallIntegerField(_("tổng điểm"))
+    income_estimate = models.PositiveIntegerField(_("thu nhập ước tính"))
+    is_current = models.BooleanField(default=True)
+    surveyed_on = models.DateField(_("ngày khảo sát"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    area_fields = AreaFields(
+        province="household__commune__province_id",
+        commune="household__commune_id",
+        village="household__village_id",
+    )
+
+    class Meta:
+        verbose_name = _("phiếu B")
+        verbose_name_plural = _("phiếu B")
+        indexes = [models.Index(fields=["household", "review_year", "is_current"])]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.review_year}: {self.points}"

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -18,8 +18,14 @@ from langso.accounts.scope import area_of
 from langso.audit.services import record_batch
 from langso.core.bulk import insert_rows
 from langso.geo.models import Commune
-from langso.poverty import rules, sql
-from langso.poverty.models import Assessment, AssessmentRun, IncomeMethod
+from langso.poverty import rules, scorecard, sql
+from langso.poverty.models import (
+    Assessment,
+    AssessmentRun,
+    IncomeMethod,
+    IncomeSurvey,
+    Scorecard,
+)
 from langso.poverty.standard import Standard, for_year
 from langso.registry.importer import SQLITE_WRITE_CACHE_MB, sqlite_cache
 from langso.registry.models import DigitalProfile, Household, Member
@@ -29,9 +35,26 @@ Progress = Callable[..., None]
 BATCH = 5_000
 
 
-def household_facts(household: Household) -> rules.HouseholdFacts:
-    """What the rules read of a stored household: its facts, its active members' facts and its
-    current digital profile."""
+def household_income(household: Household, review_year: int | None) -> tuple[int | None, str]:
+    """The income the rules use, and how it was obtained: the estimate of the household's
+    current Phiếu B of the review year if there is one, else the income in the registry."""
+    if review_year is not None:
+        survey = (
+            IncomeSurvey.objects.filter(
+                household=household, review_year=review_year, is_current=True
+            )
+            .values_list("income_estimate", flat=True)
+            .first()
+        )
+        if survey is not None:
+            return survey, IncomeMethod.SCORECARD
+    income = household.income_per_person
+    return income, _method(income)
+
+
+def household_facts(household: Household, review_year: int | None = None) -> rules.HouseholdFacts:
+    """What the rules read of a stored household: its facts, its active members' facts, its
+    current digital profile, and its income (see ``household_income``)."""
     members = [
         rules.Person(
             birth_year=m.birth_year,
@@ -48,7 +71,7 @@ def household_facts(household: Household) -> rules.HouseholdFacts:
         facts[f"digital.{name}"] = getattr(profile, name) if profile else None
     return rules.HouseholdFacts(
         area_type=household.area_type,
-        income_per_person=household.income_per_person,
+        income_per_person=household_income(household, review_year)[0],
         facts=facts,
         members=members,
     )
@@ -85,7 +108,7 @@ def assess_household(
     year (the previous one stays, no longer current) unless ``save`` is False."""
     standard = for_year(review_year)
     as_of = as_of or rules.default_as_of(review_year)
-    facts = household_facts(household)
+    facts = household_facts(household, review_year)
     result = rules.assess(standard, review_year, facts, as_of)
     if not save:
         return result, None
@@ -108,7 +131,7 @@ def assess_household(
             is_person_of_merit=household.is_person_of_merit,
             no_working_capacity=household.no_working_capacity,
             income_per_person=facts.income_per_person,
-            income_method=_method(facts.income_per_person),
+            income_method=household_income(household, review_year)[1],
             indicators=result.vector,
             deprived_count=result.deprived,
             unknown_count=result.unknown,
@@ -167,6 +190,7 @@ def _tables() -> sql.Tables:
         member=Member._meta.db_table,
         profile=DigitalProfile._meta.db_table,
         commune=Commune._meta.db_table,
+        survey=IncomeSurvey._meta.db_table,
     )
 
 
@@ -335,7 +359,7 @@ def run_assessment(
         for first, last in _id_ranges(scope, batch):
             where = (f"h.id BETWEEN %s AND %s AND {scope[0]}", [first, last, *scope[1]])
             members = ("m.household_id BETWEEN %s AND %s", [first, last])
-            query, params = sql.batch_query(standard, as_of, _tables(), where, members)
+            query, params = sql.batch_query(standard, as_of, _tables(), where, members, review_year)
             with connection.cursor() as cursor:
                 cursor.execute(query, params)
                 out = rows_of(cursor.fetchall())
@@ -407,7 +431,11 @@ class _Rows:
                     None if row[7] is None else bool(row[7]),
                     None if row[8] is None else bool(row[8]),
                     income,
-                    IncomeMethod.UNKNOWN if income is None else IncomeMethod.DECLARED,
+                    IncomeMethod.SCORECARD
+                    if row[9]
+                    else IncomeMethod.UNKNOWN
+                    if income is None
+                    else IncomeMethod.DECLARED,
                     vector,
                     deprived,
                     unknown,
@@ -431,4 +459,99 @@ def _replace_current(review_year: int, where: sql.Sql) -> None:
             f"UPDATE {table} SET is_current = %s WHERE review_year = %s AND is_current "
             f"AND household_id IN (SELECT h.id FROM {households} h WHERE {where[0]})",
             [False, review_year, *where[1]],
+        )
+
+
+# --- the income-proxy scorecard (Phiếu B) ----------------------------------------------------
+
+
+def scorecard_load(*, actor: Any, text: str, activate: bool = True) -> Scorecard:
+    """Store a scorecard from its TOML text (new, or replacing the one with its code); when
+    activated, it replaces the active scorecard of overlapping review years."""
+    if actor is not None and not actor.can(Capability.EDIT_UNITS):
+        raise PermissionDenied
+    card = scorecard.parse(text)
+    with transaction.atomic():
+        row, created = Scorecard.objects.update_or_create(
+            code=card.code,
+            defaults={
+                "title": card.title_vi,
+                "text": text,
+                "version": card.version,
+                "is_example": card.is_example,
+                "first_review_year": card.first_review_year,
+                "last_review_year": card.last_review_year,
+                "is_active": activate,
+            },
+        )
+        if activate:
+            Scorecard.objects.filter(
+                is_active=True,
+                first_review_year__lte=card.last_review_year,
+                last_review_year__gte=card.first_review_year,
+            ).exclude(pk=row.pk).update(is_active=False)
+        record_batch(
+            actor=actor,
+            object_type="poverty.scorecard",
+            counts={"items": len(card.items), "created": int(created)},
+            message=f"Nạp bảng điểm Phiếu B {card.code} ({card.version})",
+        )
+    return row
+
+
+def active_scorecard(review_year: int) -> scorecard.Scorecard:
+    """The scorecard in use for a review year; the shipped example if none was loaded."""
+    row = (
+        Scorecard.objects.filter(
+            is_active=True, first_review_year__lte=review_year, last_review_year__gte=review_year
+        )
+        .order_by("-loaded_at")
+        .first()
+    )
+    if row is None:
+        return scorecard.example()
+    return scorecard.parse(row.text, row.code)
+
+
+def income_survey_record(
+    *,
+    actor: Any,
+    household: Household,
+    review_year: int,
+    answers: dict[str, str],
+    surveyed_on: dt.date,
+) -> IncomeSurvey:
+    """Score a household's Phiếu B and keep it as the year's current survey (earlier ones stay
+    as history); its income estimate is what the assessment of that year uses."""
+    if not actor.can(Capability.ASSESS_POVERTY):
+        raise PermissionDenied
+    card = active_scorecard(review_year)
+    standard = for_year(review_year)
+    try:
+        result = scorecard.score(
+            card,
+            standard,
+            answers,
+            province=household.commune.province_id,
+            area_type=household.area_type,
+        )
+    except scorecard.ScorecardError as error:
+        raise ValidationError({"answers": [str(error)]}) from None
+    if result.points is None:
+        raise ValidationError({code: "chưa trả lời" for code in result.missing})
+    with transaction.atomic():
+        IncomeSurvey.objects.filter(
+            household=household, review_year=review_year, is_current=True
+        ).update(is_current=False)
+        return IncomeSurvey.objects.create(
+            household=household,
+            review_year=review_year,
+            scorecard=card.code,
+            scorecard_version=card.version,
+            is_example_scorecard=card.is_example,
+            answers=answers,
+            points=result.points,
+            income_estimate=result.income,
+            surveyed_on=surveyed_on,
+            recorded_by=actor,
         )

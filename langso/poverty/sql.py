@@ -29,6 +29,7 @@ class Tables:
     member: str
     profile: str
     commune: str
+    survey: str  # income surveys (Phiếu B): the current one of the year replaces the income
 
 
 def _join(parts: list[Sql], sep: str) -> Sql:
@@ -133,6 +134,7 @@ def batch_query(
     tables: Tables,
     where: Sql,
     member_where: Sql | None = None,
+    review_year: int = 0,
 ) -> Sql:
     """One row per household matching ``where`` (over alias h): id, commune, village, area type,
     income, member count, flags, then per indicator its columns (see ``indicator_statuses``),
@@ -175,18 +177,21 @@ def batch_query(
     sql = (
         "SELECT h.id, h.commune_id, h.village_id, "
         "COALESCE(NULLIF(h.area_type_override, ''), c.area_type) AS area_type, "
-        "h.income_per_person, COALESCE(mm.n, 0) AS n, h.is_ethnic_minority, "
-        "h.is_person_of_merit, h.no_working_capacity"
+        "COALESCE(s.income_estimate, h.income_per_person) AS income, COALESCE(mm.n, 0) AS n, "
+        "h.is_ethnic_minority, h.is_person_of_merit, h.no_working_capacity, "
+        "CASE WHEN s.id IS NULL THEN 0 ELSE 1 END AS scored"
         f"{''.join(', ' + col for col in columns)} "
         f"FROM {tables.household} h JOIN {tables.commune} c ON c.code = h.commune_id "
         f"LEFT JOIN {tables.profile} p ON p.household_id = h.id "
+        f"LEFT JOIN {tables.survey} s ON s.household_id = h.id AND s.review_year = %s "
+        "AND s.is_current "
         f"LEFT JOIN ({members}) mm ON mm.household_id = h.id "
         f"WHERE h.is_active AND {where_sql} ORDER BY h.id"
     )
-    return sql, params + inner[1] + member_where[1] + where_params
+    return sql, params + [review_year] + inner[1] + member_where[1] + where_params
 
 
-FIXED_COLUMNS = 9  # id … no_working_capacity
+FIXED_COLUMNS = 10  # id … no_working_capacity, scored
 
 
 def indicator_statuses(standard: Standard, row: tuple) -> tuple[list[str], int]:
