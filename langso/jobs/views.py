@@ -32,6 +32,13 @@ RESULT_LABELS = {
     "standard": gettext_lazy("Chuẩn nghèo"),
     "needs_review": gettext_lazy("Hộ cần xem lại"),
     "low_income_workers": gettext_lazy("Người lao động có thu nhập thấp"),
+    "poor": gettext_lazy("Hộ nghèo"),
+    "near_poor": gettext_lazy("Hộ cận nghèo"),
+    "middle_income": gettext_lazy("Hộ có mức sống trung bình"),
+    "above": gettext_lazy("Trên mức sống trung bình"),
+    "unknown": gettext_lazy("Chưa phân loại"),
+    "error": gettext_lazy("Không đánh giá được"),
+    "with_problems": gettext_lazy("Hộ có lỗi trong tệp"),
     "skipped": gettext_lazy("Bỏ qua (có lỗi)"),
 }
 _HIDDEN = {"errors", "file", "written", "valid_only", "output"}

@@ -19,3 +19,51 @@ def assess_area_job(job, progress) -> dict:
         progress=progress,
     )
     return result.as_dict()
+
+
+@register("poverty.check_file")
+def check_file_job(job, progress) -> dict:
+    """A survey file checked against the rules; the CSV goes where only its author downloads."""
+    import datetime as dt
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from langso.core.tabular import TableError
+    from langso.poverty import file_check
+    from langso.poverty.queries import area_types
+    from langso.poverty.standard import for_year
+
+    year = int(job.params["review_year"])
+    standard = for_year(year)
+    relative = f"exports/{job.pk}-kiem-tra-ho-ngheo.csv"
+    path = Path(settings.MEDIA_ROOT) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    done = 0
+
+    def counted(checked):
+        nonlocal done
+        for c in checked:
+            done += 1
+            if done % 500 == 0:
+                progress(done, None, f"Đã kiểm tra {done:,} hộ")
+            yield c
+
+    types = area_types()
+    with (
+        job.input_file.open("rb") as stream,
+        path.open("w", encoding="utf-8-sig", newline="") as out,
+    ):
+        checked = file_check.check(
+            job.params.get("filename", job.input_file.name),
+            stream,
+            standard=standard,
+            review_year=year,
+            area_type_of=types.get,
+            today=dt.date.today(),
+        )
+        try:
+            counts = file_check.write_csv(counted(checked), standard, out)
+        except TableError as error:
+            raise JobFailed(str(error)) from None
+    return {"households": done, **counts, "output": relative}

@@ -84,3 +84,10 @@ def result_tables(standard: Standard, result: dict) -> dict[str, Any]:
         "low_income_workers": result.get("low_income_workers", 0),
         "saved": bool(result.get("saved")),
     }
+
+
+def area_types() -> dict[str, str]:
+    """Rural or urban of every commune, by code (the income lines depend on it)."""
+    from langso.geo.models import Commune
+
+    return dict(Commune.objects.values_list("code", "area_type"))

@@ -16,7 +16,7 @@ from langso.geo.queries import communes_for
 from langso.jobs.queries import jobs_for
 from langso.jobs.services import job_area, job_start
 from langso.poverty import queries, rules, services
-from langso.poverty.forms import AreaAssessForm
+from langso.poverty.forms import AreaAssessForm, FileCheckForm
 from langso.poverty.standard import StandardError, by_code, for_year
 from langso.registry.models import DigitalObservation, Household, Member
 from langso.registry.queries import households_for
@@ -175,3 +175,29 @@ def run_result(request: HttpRequest, job_id: int) -> HttpResponse:
         "poverty/result.html",
         {"job": job, "standard": standard, **queries.result_tables(standard, result)},
     )
+
+
+@login_required
+def check_file_page(request: HttpRequest) -> HttpResponse:
+    """Upload a survey file; a job checks it against the rules and offers the CSV to download.
+    Nothing is imported."""
+    user = request.user
+    if not user.can(Capability.ASSESS_POVERTY):
+        raise PermissionDenied
+    form = FileCheckForm(
+        request.POST or None, request.FILES or None, default_year=current_review_year()
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        year = form.cleaned_data["review_year"]
+        job = job_start(
+            actor=user,
+            kind="poverty.check_file",
+            title=_("Kiểm tra tệp %(name)s theo chuẩn năm %(y)s")
+            % {"name": upload.name, "y": year},
+            params={"filename": upload.name, "review_year": year},
+            input_file=upload,
+            **job_area(user),
+        )
+        return redirect("jobs:detail", job_id=job.pk)
+    return render(request, "poverty/check_file.html", {"form": form})
