@@ -32,7 +32,7 @@ from langso.registry.models import DigitalProfile, Household, Member
 from langso.registry.records import DIGITAL_FIELDS, HOUSEHOLD_FACTS, MEMBER_FACTS
 
 Progress = Callable[..., None]
-BATCH = 5_000
+BATCH = 20_000
 
 
 def household_income(household: Household, review_year: int | None) -> tuple[int | None, str]:
@@ -356,15 +356,17 @@ def run_assessment(
             connection.ops.adapt_datefield_value(as_of),
         )
         rows_of = _Rows(standard, review_year, fixed, getattr(actor, "pk", None), result, vectors)
+        if save:  # once for the area: per batch it would rescan the rows this run just wrote
+            _replace_current(review_year, scope)
         for first, last in _id_ranges(scope, batch):
             where = (f"h.id BETWEEN %s AND %s AND {scope[0]}", [first, last, *scope[1]])
-            members = ("m.household_id BETWEEN %s AND %s", [first, last])
-            query, params = sql.batch_query(standard, as_of, _tables(), where, members, review_year)
+            query, params = sql.batch_query(
+                standard, as_of, _tables(), where, (first, last), review_year
+            )
             with connection.cursor() as cursor:
                 cursor.execute(query, params)
                 out = rows_of(cursor.fetchall())
             if save:
-                _replace_current(review_year, where)
                 insert_rows(Assessment, ASSESSMENT_FIELDS, out)
             if progress:
                 progress(result.households, total, f"Đã đánh giá {result.households:,} hộ")

@@ -133,14 +133,14 @@ def batch_query(
     as_of: dt.date,
     tables: Tables,
     where: Sql,
-    member_where: Sql | None = None,
+    id_range: tuple[int, int] | None = None,
     review_year: int = 0,
 ) -> Sql:
     """One row per household matching ``where`` (over alias h): id, commune, village, area type,
     income, member count, flags, then per indicator its columns (see ``indicator_statuses``),
-    then the low-income workers. ``member_where`` (over alias m) picks the members to aggregate,
-    e.g. a range of household ids, cheaper than joining the households; by default the members
-    of the households matching ``where``."""
+    then the low-income workers. ``id_range`` (first, last household id of a batch) bounds the
+    members, profiles and surveys read by their household ids, which their indexes serve
+    directly (without it, the members of the households matching ``where``)."""
     values = member_values(standard, as_of)
     inner = _join([(f"{sql} AS {name}", params) for name, (sql, params) in values], ", ")
     sums = []
@@ -153,11 +153,13 @@ def batch_query(
                 f"SUM(CASE WHEN x.{name} IS NULL THEN 1 ELSE 0 END) AS {name}_u"
             )
     where_sql, where_params = where
-    if member_where is None:
+    if id_range is None:
         source = f"{tables.member} m JOIN {tables.household} h ON h.id = m.household_id"
-        member_where = where
+        member_where, bounds = where, ("", [])
     else:
         source = f"{tables.member} m"
+        member_where = ("m.household_id BETWEEN %s AND %s", list(id_range))
+        bounds = (" AND {0}.household_id BETWEEN %s AND %s", list(id_range))
     members = (
         f"SELECT x.household_id, COUNT(*) AS n{''.join(', ' + s for s in sums)} FROM ("
         f"SELECT m.household_id{', ' + inner[0] if inner[0] else ''} FROM {source} "
@@ -182,13 +184,16 @@ def batch_query(
         "CASE WHEN s.id IS NULL THEN 0 ELSE 1 END AS scored"
         f"{''.join(', ' + col for col in columns)} "
         f"FROM {tables.household} h JOIN {tables.commune} c ON c.code = h.commune_id "
-        f"LEFT JOIN {tables.profile} p ON p.household_id = h.id "
+        f"LEFT JOIN {tables.profile} p ON p.household_id = h.id{bounds[0].format('p')} "
         f"LEFT JOIN {tables.survey} s ON s.household_id = h.id AND s.review_year = %s "
-        "AND s.is_current "
+        f"AND s.is_current{bounds[0].format('s')} "
         f"LEFT JOIN ({members}) mm ON mm.household_id = h.id "
         f"WHERE h.is_active AND {where_sql} ORDER BY h.id"
     )
-    return sql, params + [review_year] + inner[1] + member_where[1] + where_params
+    return (
+        sql,
+        params + bounds[1] + [review_year] + bounds[1] + inner[1] + member_where[1] + where_params,
+    )
 
 
 FIXED_COLUMNS = 10  # id … no_working_capacity, scored

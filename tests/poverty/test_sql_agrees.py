@@ -118,7 +118,7 @@ def test_the_sql_pass_agrees_with_the_rules_household_by_household(households):
                 AS_OF,
                 _tables(),
                 where,
-                ("m.household_id BETWEEN %s AND %s", [stored[0].pk, stored[-1].pk]),
+                (stored[0].pk, stored[-1].pk),
             )
             with connection.cursor() as cursor:
                 cursor.execute(query, params)
