@@ -41,6 +41,7 @@ poverty_patterns = (
         path("", poverty_views.assess_area_page, name="assess"),
         path("results/<int:job_id>/", poverty_views.run_result, name="result"),
         path("check-file/", poverty_views.check_file_page, name="check_file"),
+        path("reports/", poverty_views.reports_page, name="reports"),
         path(
             "households/<int:household_id>/",
             poverty_views.household_assessment,

@@ -91,3 +91,112 @@ def area_types() -> dict[str, str]:
     from langso.geo.models import Commune
 
     return dict(Commune.objects.values_list("code", "area_type"))
+
+
+# --- reports -------------------------------------------------------------------------------
+
+RECORDED, CURRENT = "recorded", "current"  # boundary basis: units as recorded, or today's
+
+
+def _assessments(
+    user: Any, year: int | None, basis: str, commune: str = ""
+) -> QuerySet[Assessment]:
+    """The current assessments of a year (every year if None) in the user's area, with the
+    unit of the basis annotated as ``unit``."""
+    from django.db.models import F
+
+    from langso.registry.queries import households_for
+
+    rows = Assessment.objects.filter(is_current=True)
+    if year is not None:
+        rows = rows.filter(review_year=year)
+    if basis == CURRENT:
+        rows = rows.filter(household__in=households_for(user)).annotate(
+            unit=F("household__commune_id")
+        )
+    else:
+        rows = restrict(rows, user).annotate(unit=F("commune_id"))
+    if commune:
+        rows = rows.filter(unit=commune)
+    return rows
+
+
+def results_by_commune(user: Any, year: int, basis: str = RECORDED) -> list[dict[str, Any]]:
+    """Per commune of the user's area: households and persons, poor and near-poor, with rates
+    from the counts; the total row computed from the summed counts."""
+    from django.db.models import Count, Q, Sum
+
+    from langso.geo.models import Commune
+    from langso.poverty.reports import rate
+
+    rows = (
+        _assessments(user, year, basis)
+        .values("unit")
+        .annotate(
+            households=Count("id"),
+            persons=Sum("member_count"),
+            poor=Count("id", filter=Q(poverty_class="poor")),
+            near_poor=Count("id", filter=Q(poverty_class="near_poor")),
+            poor_persons=Sum("member_count", filter=Q(poverty_class="poor")),
+            near_poor_persons=Sum("member_count", filter=Q(poverty_class="near_poor")),
+            minority=Count("id", filter=Q(is_ethnic_minority=True)),
+            minority_poor=Count("id", filter=Q(is_ethnic_minority=True, poverty_class="poor")),
+        )
+        .order_by("unit")
+    )
+    names = dict(
+        Commune.objects.filter(code__in=[r["unit"] for r in rows]).values_list("code", "name")
+    )
+    out = []
+    total: dict[str, Any] = {"unit": "", "name": "Tổng"}
+    for r in rows:
+        r = {k: v or 0 for k, v in r.items()}
+        r["unit"] = r["unit"] or ""
+        r["name"] = names.get(r["unit"], r["unit"])
+        out.append(r)
+        for k, v in r.items():
+            if isinstance(v, int):
+                total[k] = total.get(k, 0) + v
+    for r in [*out, total]:
+        r["poor_rate"] = rate(r.get("poor", 0), r.get("households", 0))
+        r["near_poor_rate"] = rate(r.get("near_poor", 0), r.get("households", 0))
+        r["poor_person_rate"] = rate(r.get("poor_persons", 0), r.get("persons", 0))
+        r["near_poor_person_rate"] = rate(r.get("near_poor_persons", 0), r.get("persons", 0))
+    return [*out, total] if out else []
+
+
+def year_figures(user: Any, year: int, basis: str = RECORDED, commune: str = ""):
+    from django.db.models import Count, Q
+
+    from langso.poverty.reports import YearFigures
+
+    counts = _assessments(user, year, basis, commune).aggregate(
+        households=Count("id"),
+        poor=Count("id", filter=Q(poverty_class="poor")),
+        minority_households=Count("id", filter=Q(is_ethnic_minority=True)),
+        minority_poor=Count("id", filter=Q(is_ethnic_minority=True, poverty_class="poor")),
+    )
+    return YearFigures(year=year, **counts)
+
+
+def movement_between(user: Any, before: int, after: int, basis: str = RECORDED, commune: str = ""):
+    """The movement of poor households from review year ``before`` to ``after`` in the user's
+    area (households present in either year)."""
+    from langso.poverty.reports import movement
+
+    classes_before = dict(
+        _assessments(user, before, basis, commune).values_list("household_id", "poverty_class")
+    )
+    classes_after = dict(
+        _assessments(user, after, basis, commune).values_list("household_id", "poverty_class")
+    )
+    earlier_poor = set(
+        _assessments(user, None, basis, commune)
+        .filter(review_year__lt=before, poverty_class="poor")
+        .values_list("household_id", flat=True)
+    )
+    households = set(classes_before) | set(classes_after)
+    return movement(
+        (classes_before.get(h) or None, classes_after.get(h) or None, h in earlier_poor)
+        for h in households
+    )

@@ -201,3 +201,52 @@ def check_file_page(request: HttpRequest) -> HttpResponse:
         )
         return redirect("jobs:detail", job_id=job.pk)
     return render(request, "poverty/check_file.html", {"form": form})
+
+
+@login_required
+def reports_page(request: HttpRequest) -> HttpResponse:
+    """Review results of a year per commune, the change from an earlier year (the seed article's
+    sentence) and the movement of poor households, in the user's area."""
+    from langso.poverty.models import Assessment
+    from langso.poverty.reports import change_sentence
+
+    user = request.user
+    years = sorted(
+        set(queries.assessments_for(user).values_list("review_year", flat=True).distinct()),
+        reverse=True,
+    )
+    if not years:
+        return render(request, "poverty/reports.html", {"years": []})
+    year = _pick(request.GET.get("year"), years, years[0])
+    earlier = [y for y in years if y < year]
+    compare = _pick(request.GET.get("compare"), earlier, earlier[0] if earlier else None)
+    basis = (
+        request.GET.get("basis")
+        if request.GET.get("basis") in ("recorded", "current")
+        else "recorded"
+    )
+    context = {
+        "years": years,
+        "year": year,
+        "earlier": earlier,
+        "compare": compare,
+        "basis": basis,
+        "rows": queries.results_by_commune(user, year, basis),
+        "standard": by_code(
+            Assessment.objects.filter(review_year=year).values_list("standard", flat=True).first()
+        ),
+    }
+    if compare:
+        context["movement"] = queries.movement_between(user, compare, year, basis)
+        context["sentence"] = change_sentence(
+            queries.year_figures(user, compare, basis), queries.year_figures(user, year, basis)
+        )
+    return render(request, "poverty/reports.html", context)
+
+
+def _pick(text: str | None, allowed: list[int], default):
+    try:
+        value = int(text or "")
+    except ValueError:
+        return default
+    return value if value in allowed else default
