@@ -207,7 +207,6 @@ def check_file_page(request: HttpRequest) -> HttpResponse:
 def reports_page(request: HttpRequest) -> HttpResponse:
     """Review results of a year per commune, the change from an earlier year (the seed article's
     sentence) and the movement of poor households, in the user's area."""
-    from langso.poverty.models import Assessment
     from langso.poverty.reports import change_sentence
 
     user = request.user
@@ -233,7 +232,10 @@ def reports_page(request: HttpRequest) -> HttpResponse:
         "basis": basis,
         "rows": queries.results_by_commune(user, year, basis),
         "standard": by_code(
-            Assessment.objects.filter(review_year=year).values_list("standard", flat=True).first()
+            queries.assessments_for(user)
+            .filter(review_year=year)
+            .values_list("standard", flat=True)
+            .first()
         ),
     }
     if compare:
