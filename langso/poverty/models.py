@@ -59,10 +59,8 @@ class Assessment(models.Model):
     read this table alone.
     """
 
-    # A run writes a million rows, and every index and foreign-key check costs time on each:
-    # foreign keys have no index of their own where a composite index below serves, and only
-    # the household is checked by the database (the unit, run and users are copied from rows
-    # that exist, by the services).
+    # Foreign keys without an index of their own where a composite index below serves (a run
+    # writes a million rows: every index costs time on each).
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="assessments", db_index=False
     )
@@ -73,18 +71,13 @@ class Assessment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
-        db_constraint=False,
     )
     review_year = models.PositiveSmallIntegerField(_("năm rà soát"))
     standard = models.CharField(_("chuẩn nghèo"), max_length=20)
     standard_version = models.CharField(max_length=40)
     as_of = models.DateField(_("ngày tính tuổi"))
-    commune = models.ForeignKey(
-        Commune, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
-    )
-    village = models.ForeignKey(
-        Village, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
-    )
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+", db_index=False)
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+", db_index=False)
     area_type = models.CharField(_("khu vực"), max_length=5, choices=AreaType.choices)
     member_count = models.PositiveSmallIntegerField(default=0)
     is_ethnic_minority = models.BooleanField(default=False)
@@ -113,7 +106,6 @@ class Assessment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
-        db_constraint=False,
     )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -122,7 +114,6 @@ class Assessment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
-        db_constraint=False,
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
