@@ -10,6 +10,7 @@ a user's area, so a village-level user can read the name of their commune and pr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -26,6 +27,14 @@ class AreaFields:
     commune: str | None = None
     village: str | None = None
     ancestors_visible: bool = False
+    # Ask for a province as "the commune is one of these codes" (the province's communes), a
+    # condition on the model's own commune column, instead of joining the communes to read
+    # their province. Both databases plan the large registry tables better that way: through a
+    # join (or a subquery) PostgreSQL estimates a province's rows from the communes table
+    # (Cao Bằng: 56 of 3,321 communes, 1.7%) even where the table holds that province alone,
+    # and SQLite reads the province whole and sorts it before showing a first page
+    # (bench/RESULTS.md, household search).
+    province_by_communes: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,16 @@ class Area:
     villages: frozenset[int]
     ancestor_provinces: frozenset[str]
     ancestor_communes: frozenset[str]
+
+    @cached_property
+    def province_communes(self) -> frozenset[str]:
+        """The communes of ``provinces`` (read the first time they are needed)."""
+        from langso.geo.models import Commune
+
+        if not self.provinces:
+            return frozenset()
+        communes = Commune.objects.filter(province_id__in=self.provinces)
+        return frozenset(communes.values_list("code", flat=True))
 
     @property
     def is_empty(self) -> bool:
@@ -125,7 +144,10 @@ def area_q(fields: AreaFields, area: Area, *, for_write: bool = False) -> Q:
         codes = area.provinces
         if ancestors and own_level == "province":
             codes = codes | area.ancestor_provinces
-        if codes:
+        if codes and fields.province_by_communes and fields.commune:
+            # a model with a commune is never read at province level: codes == area.provinces
+            q |= Q(**{f"{fields.commune}__in": sorted(area.province_communes)})
+        elif codes:
             q |= Q(**{f"{fields.province}__in": sorted(codes)})
     if fields.commune:
         codes = area.communes

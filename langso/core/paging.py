@@ -16,8 +16,10 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # COUNT(*) over "... LIMIT cap + 1": the database stops at cap + 1 rows.
-        return min(self.object_list[: self.cap + 1].count(), self.cap + 1)
+        # COUNT(*) over "... LIMIT cap + 1": the database stops at cap + 1 rows. In no order:
+        # any cap + 1 rows count the same, and without ORDER BY the database need not find
+        # (and sort) every match before it can stop.
+        return min(self.object_list.order_by()[: self.cap + 1].count(), self.cap + 1)
 
     @property
     def capped(self) -> bool:

@@ -452,7 +452,7 @@ def list_households(request: HttpRequest, filters: Query[HouseholdQuery]):
                 for name, errors in filterset.errors.items()
             ]
         )
-    return filterset.qs.order_by("code")
+    return filterset.qs.order_by(*queries.LIST_ORDER)
 
 
 @router.post("", response={201: HouseholdDetailOut}, summary="Register a household")

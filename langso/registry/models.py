@@ -84,7 +84,10 @@ class Household(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     area_fields = AreaFields(
-        province="commune__province_id", commune="commune_id", village="village_id"
+        province="commune__province_id",
+        commune="commune_id",
+        village="village_id",
+        province_by_communes=True,
     )
 
     class Meta:

@@ -9,6 +9,11 @@ from langso.geo.models import Village
 from langso.registry.models import DigitalObservation, DigitalProfile, Household, Member
 from langso.registry.records import DIGITAL_FIELDS
 
+# Household lists (page, API) are in this order: by commune, then code. The (commune, code)
+# index then gives the first page of any area without sorting it (a province is scoped as
+# "commune in its communes", see Household.area_fields), however many households match.
+LIST_ORDER = ("commune_id", "code")
+
 
 def households_for(user: Any) -> QuerySet[Household]:
     return restrict(Household.objects.select_related("village", "commune"), user)

@@ -7,7 +7,7 @@ from python_calamine import CalamineWorkbook
 from langso.audit.models import Action, ChangeEvent
 from langso.registry.models import Household, Member
 from langso.registry.records import MemberRecord
-from tests.factories.accounts import analyst, commune_officer, team_member
+from tests.factories.accounts import analyst, commune_officer, province_admin, team_member
 from tests.factories.geo import VillageFactory
 from tests.factories.registry import household
 from tests.factories.sessions import signed_in
@@ -25,6 +25,18 @@ def test_the_list_shows_the_households_of_my_commune_only(village):
     household(VillageFactory(commune_id="01279"))
     page = signed_in(commune_officer("01273")).get("/households/")
     assert list(page.context["page"].object_list) == [mine]
+
+
+def test_a_province_admin_sees_the_province_by_commune_then_code():
+    from langso.geo.models import Commune
+    from langso.registry import queries
+
+    second = household(VillageFactory(commune_id="01279"), code="A-1")
+    first = household(VillageFactory(commune_id="01273"), code="Z-1")
+    elsewhere = Commune.objects.exclude(province_id="04").first()
+    household(VillageFactory(commune_id=elsewhere.code), code="B-1")
+    listed = queries.households_for(province_admin("04")).order_by(*queries.LIST_ORDER)
+    assert list(listed) == [first, second]
 
 
 def test_a_list_longer_than_the_cap_says_more_than_instead_of_counting(village, monkeypatch):
