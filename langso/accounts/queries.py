@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from langso.accounts.models import AreaAssignment, User
 from langso.accounts.roles import Capability
@@ -39,6 +39,13 @@ def users_for(actor: Any) -> QuerySet[User]:
     # a subquery, not a join: no duplicate rows, and the result can be locked for update
     return User.objects.filter(
         pk__in=_assignments_inside(actor).values("user_id"), is_superuser=False
+    )
+
+
+def users_with_areas_for(actor: Any) -> QuerySet[User]:
+    """``users_for`` with each user's area assignments (and their units) fetched along."""
+    return users_for(actor).prefetch_related(
+        Prefetch("areas", AreaAssignment.objects.select_related("province", "commune", "village"))
     )
 
 

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,8 +11,7 @@ from django.views.decorators.http import require_POST
 
 from langso.accounts import services
 from langso.accounts.forms import AreaForm, NewUserForm, UserForm
-from langso.accounts.models import AreaAssignment
-from langso.accounts.queries import manageable_users, users_for
+from langso.accounts.queries import manageable_users, users_for, users_with_areas_for
 from langso.accounts.roles import Capability, Role
 from langso.accounts.scope import area_of
 from langso.geo.queries import communes_for, provinces_for
@@ -47,15 +45,7 @@ def _errors_into(form, exc: ValidationError) -> None:
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     actor = _manager(request)
-    users = (
-        users_for(actor)
-        .prefetch_related(
-            Prefetch(
-                "areas", AreaAssignment.objects.select_related("province", "commune", "village")
-            )
-        )
-        .order_by("role", "username")
-    )
+    users = users_with_areas_for(actor).order_by("role", "username")
     query = request.GET.get("q", "").strip()
     if query:
         users = users.filter(username__icontains=query) | users.filter(full_name__icontains=query)
