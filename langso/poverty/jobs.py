@@ -67,3 +67,29 @@ def check_file_job(job, progress) -> dict:
         except TableError as error:
             raise JobFailed(str(error)) from None
     return {"households": done, **counts, "output": relative}
+
+
+@register("poverty.certificates")
+def certificates_job(job, progress) -> dict:
+    """Every certificate of a closed review, as one PDF only the job's author downloads."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from langso.poverty.certificate import print_certificates
+    from langso.poverty.models import Review
+
+    actor = User.objects.filter(pk=job.created_by_id, is_active=True).first()
+    review = Review.objects.select_related("commune").filter(pk=job.params["review"]).first()
+    if actor is None or review is None:
+        raise JobFailed("the review or the user who asked for it no longer exists")
+    data = print_certificates(
+        actor=actor,
+        review=review,
+        progress=lambda done, total: progress(done, total, f"Đã in {done:,}/{total:,} giấy"),
+    )
+    relative = f"exports/{job.pk}-giay-chung-nhan-{review.commune_id}-{review.review_year}.pdf"
+    path = Path(settings.MEDIA_ROOT) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return {"output": relative, "bytes": len(data)}

@@ -191,3 +191,235 @@ class IncomeSurvey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.review_year}: {self.points}"
+
+
+class ReviewKind(models.TextChoices):
+    PERIODIC = "periodic", _("Rà soát định kỳ")
+    REGULAR = "regular", _("Rà soát thường xuyên")
+
+
+class ReviewStep(models.TextChoices):
+    LIST = "list", _("Lập danh sách")
+    SURVEY = "survey", _("Rà soát, chấm điểm")
+    MEETING = "meeting", _("Họp dân")
+    POSTING = "posting", _("Niêm yết công khai")
+    DECISION = "decision", _("Quyết định công nhận")
+    CLOSED = "closed", _("Đã kết thúc")
+
+
+class Review(models.Model):
+    """Đợt rà soát của một xã: the periodic review of a review year, or one monthly regular
+    review, going through the procedure's steps in order (``procedure.py``)."""
+
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="+")
+    review_year = models.PositiveSmallIntegerField(_("năm rà soát"))
+    kind = models.CharField(_("loại"), max_length=10, choices=ReviewKind.choices)
+    opened_on = models.DateField(_("ngày bắt đầu"))
+    decide_by = models.DateField(_("hạn quyết định"))
+    procedure = models.CharField(max_length=20)
+    procedure_version = models.CharField(max_length=40)
+    standard = models.CharField(_("chuẩn nghèo"), max_length=20)
+    step = models.CharField(
+        _("bước"), max_length=10, choices=ReviewStep.choices, default=ReviewStep.LIST
+    )
+    posting_started = models.DateField(_("ngày niêm yết"), null=True, blank=True)
+    posting_ends = models.DateField(_("hết niêm yết"), null=True, blank=True)
+    posting_place = models.CharField(_("nơi niêm yết"), max_length=200, blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=40, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    decision_signer = models.CharField(_("người ký"), max_length=100, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    area_fields = AreaFields(province="commune__province_id", commune="commune_id")
+
+    class Meta:
+        verbose_name = _("đợt rà soát")
+        verbose_name_plural = _("đợt rà soát")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "review_year"],
+                condition=models.Q(kind="periodic"),
+                name="poverty_one_periodic_review_per_commune_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.review_year} {self.commune_id}"
+
+
+class ReviewEvent(models.Model):
+    """Who did what step of a review, and when (a step finished, or sent back)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
+    step = models.CharField(max_length=10, choices=ReviewStep.choices)
+    action = models.CharField(max_length=20)  # opened, finished, reopened, meeting, decided…
+    note = models.CharField(max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.review_id} {self.step} {self.action}"
+
+
+class ReviewSource(models.TextChoices):
+    POOR = "poor", _("Đang trong danh sách hộ nghèo")
+    NEAR_POOR = "near_poor", _("Đang trong danh sách hộ cận nghèo")
+    APPLICATION = "application", _("Có giấy đề nghị (Mẫu 01)")
+
+
+class ScreenResult(models.TextChoices):
+    PENDING = "", _("Chưa nhận diện")
+    SURVEY = "survey", _("Khảo sát Phiếu B")
+    EXCLUDED = "excluded", _("Không thuộc diện rà soát")
+
+
+class ReviewOutcome(models.TextChoices):
+    POOR = "poor", _("Công nhận hộ nghèo")
+    NEAR_POOR = "near_poor", _("Công nhận hộ cận nghèo")
+    LEFT_POVERTY = "left_poverty", _("Thoát nghèo")
+    LEFT_NEAR_POVERTY = "left_near_poverty", _("Thoát cận nghèo")
+    NOT_RECOGNISED = "not_recognised", _("Không đủ điều kiện (trả lời bằng văn bản)")
+
+
+class ReviewHousehold(models.Model):
+    """A household on a review's list: why it is there, its Phiếu A and B, the class proposed
+    to the village meeting, the class recognised and its certificate."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="entries")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("lý do rà soát"), max_length=12, choices=ReviewSource.choices)
+    applied_on = models.DateField(_("ngày đề nghị"), null=True, blank=True)
+    screen = models.CharField(
+        _("Phiếu A"), max_length=10, choices=ScreenResult.choices, blank=True, default=""
+    )
+    screen_answers = models.JSONField(null=True, blank=True)
+    survey = models.ForeignKey(
+        IncomeSurvey, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assessment = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_class = models.CharField(
+        _("phân loại đề xuất"), max_length=14, choices=PovertyClass.choices, blank=True
+    )
+    final_class = models.CharField(
+        _("phân loại công nhận"), max_length=14, choices=PovertyClass.choices, blank=True
+    )
+    outcome = models.CharField(
+        _("kết quả"), max_length=20, choices=ReviewOutcome.choices, blank=True
+    )
+    certificate_seq = models.PositiveIntegerField(null=True, blank=True)
+    certificate_number = models.CharField(_("số giấy chứng nhận"), max_length=40, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    area_fields = AreaFields(
+        province="review__commune__province_id", commune="review__commune_id", village="village_id"
+    )
+
+    class Meta:
+        verbose_name = _("hộ trong đợt rà soát")
+        verbose_name_plural = _("hộ trong đợt rà soát")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "household"], name="poverty_household_once_per_review"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review_id}: {self.household_id}"
+
+
+def minutes_path(instance: "VillageMeeting", filename: str) -> str:
+    return f"reviews/{instance.review_id}/minutes/{filename}"
+
+
+class VillageMeeting(models.Model):
+    """Họp dân: one village meeting on a review's results, with its two signed minutes. Not
+    adopted (under half agreed): the village's households go back to the survey step."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="meetings")
+    village = models.ForeignKey(Village, on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField(_("ngày họp"))
+    attendees = models.PositiveIntegerField(_("số người dự họp"))
+    votes_for = models.PositiveIntegerField(_("số người đồng ý"))
+    adopted = models.BooleanField(_("được thông qua"))
+    chair_name = models.CharField(_("chủ trì"), max_length=100)
+    secretary_name = models.CharField(_("thư ký"), max_length=100)
+    minutes_village = models.FileField(_("biên bản lưu tại thôn"), upload_to=minutes_path)
+    minutes_commune = models.FileField(_("biên bản gửi Ban chỉ đạo xã"), upload_to=minutes_path)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    area_fields = AreaFields(
+        province="review__commune__province_id", commune="review__commune_id", village="village_id"
+    )
+
+    class Meta:
+        verbose_name = _("cuộc họp dân")
+        verbose_name_plural = _("cuộc họp dân")
+        ordering = ["village_id", "held_on", "pk"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.review_id} {self.village_id} {self.held_on}: {self.votes_for}/{self.attendees}"
+        )
+
+
+class ComplaintResolution(models.TextChoices):
+    OPEN = "", _("Chưa giải quyết")
+    UPHELD = "upheld", _("Có cơ sở: sửa phân loại sau phúc tra")
+    DISMISSED = "dismissed", _("Không có cơ sở")
+
+
+class Complaint(models.Model):
+    """Khiếu nại, phản ánh during the public posting; each is resolved before the decision."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="complaints")
+    entry = models.ForeignKey(
+        ReviewHousehold, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    lodged_on = models.DateField(_("ngày nhận"))
+    complainant = models.CharField(_("người phản ánh"), max_length=100)
+    text = models.TextField(_("nội dung"))
+    resolution = models.CharField(
+        _("kết quả giải quyết"),
+        max_length=10,
+        choices=ComplaintResolution.choices,
+        blank=True,
+        default="",
+    )
+    corrected_class = models.CharField(
+        _("phân loại sau phúc tra"), max_length=14, choices=PovertyClass.choices, blank=True
+    )
+    resolution_note = models.TextField(_("ghi chú giải quyết"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    area_fields = AreaFields(province="review__commune__province_id", commune="review__commune_id")
+
+    class Meta:
+        verbose_name = _("khiếu nại, phản ánh")
+        verbose_name_plural = _("khiếu nại, phản ánh")
+        ordering = ["lodged_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.review_id} {self.lodged_on} {self.complainant}"
