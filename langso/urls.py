@@ -8,6 +8,7 @@ from langso.api.urls import api
 from langso.audit import views as audit_views
 from langso.geo import views as geo_views
 from langso.jobs import views as job_views
+from langso.poverty import review_views
 from langso.poverty import views as poverty_views
 from langso.registry import duplicate_views
 from langso.registry import person_views as person_pages
@@ -42,6 +43,59 @@ poverty_patterns = (
         path("results/<int:job_id>/", poverty_views.run_result, name="result"),
         path("check-file/", poverty_views.check_file_page, name="check_file"),
         path("reports/", poverty_views.reports_page, name="reports"),
+        path("reviews/", review_views.review_list, name="reviews"),
+        path("reviews/<int:review_id>/", review_views.review_detail, name="review"),
+        path("reviews/<int:review_id>/finish/", review_views.review_finish, name="review_finish"),
+        path(
+            "reviews/<int:review_id>/applications/",
+            review_views.review_application,
+            name="review_application",
+        ),
+        path(
+            "reviews/<int:review_id>/households/<int:entry_id>/screen/",
+            review_views.review_screen,
+            name="review_screen",
+        ),
+        path(
+            "reviews/<int:review_id>/households/<int:entry_id>/survey/",
+            review_views.review_survey,
+            name="review_survey",
+        ),
+        path(
+            "reviews/<int:review_id>/households/<int:entry_id>/certificate.pdf",
+            review_views.certificate_pdf,
+            name="review_certificate",
+        ),
+        path(
+            "reviews/<int:review_id>/certificates/",
+            review_views.certificates_all,
+            name="review_certificates",
+        ),
+        path(
+            "reviews/<int:review_id>/meetings/", review_views.review_meeting, name="review_meeting"
+        ),
+        path(
+            "reviews/<int:review_id>/meetings/<int:meeting_id>/minutes/<str:which>/",
+            review_views.meeting_minutes,
+            name="review_minutes",
+        ),
+        path(
+            "reviews/<int:review_id>/posting/", review_views.review_posting, name="review_posting"
+        ),
+        path(
+            "reviews/<int:review_id>/posting/list/", review_views.posting_list, name="posting_list"
+        ),
+        path(
+            "reviews/<int:review_id>/complaints/",
+            review_views.complaint_add,
+            name="review_complaint",
+        ),
+        path(
+            "reviews/<int:review_id>/complaints/<int:complaint_id>/resolve/",
+            review_views.complaint_resolve,
+            name="review_resolve",
+        ),
+        path("reviews/<int:review_id>/decision/", review_views.review_decide, name="review_decide"),
         path(
             "households/<int:household_id>/",
             poverty_views.household_assessment,

@@ -185,3 +185,40 @@ def test_officer_sees_why_a_household_is_poor_saves_it_and_runs_a_what_if(page_a
     page.wait_for_selector("[data-testid=class-poor]")
     shot(page, "poverty-what-if-360")
     assert "1" in page.inner_text("[data-testid=class-poor]")
+
+
+def test_officer_surveys_a_listed_household_with_form_b_on_a_phone(page_at):
+    import datetime as dt
+
+    from langso.geo.models import Commune
+    from langso.poverty import review
+    from langso.poverty.services import assess_household
+    from tests.factories.geo import VillageFactory
+    from tests.factories.registry import household
+
+    village = VillageFactory(commune_id="01273", name="Nà Rị")
+    officer = commune_officer("01273")
+    poor = {"income_per_person": 900_000, "latrine": "none", "water_source": "surface"}
+    found = household(village, actor=officer, facts={**poor, "floor_area_m2": 10})
+    assess_household(actor=officer, household=found, review_year=2025)
+    opened = review.open_review(
+        actor=officer,
+        commune=Commune.objects.get(code="01273"),
+        review_year=2026,
+        today=dt.date(2025, 9, 15),
+    )
+    review.finish_step(actor=officer, review=opened, today=dt.date(2025, 9, 15))
+    page = page_at(PHONE)
+    _sign_in(page, officer.username)
+    page.goto(f"/poverty/reviews/{opened.pk}/")
+    assert "1 hộ chưa khảo sát" in page.inner_text("[data-testid=blockers]")
+    shot(page, "review-survey-step-360")
+    page.click("[data-testid=entries] >> text=Phiếu B")
+    for group in page.locator(".choices").all():
+        group.locator("input[type=radio]").last.check()
+    page.fill("input[name=surveyed_on]", "2025-10-01")
+    page.click("[data-testid=survey-form] button")
+    page.wait_for_selector("[data-testid=survey-result]")
+    shot(page, "review-form-b-360")
+    page.goto(f"/poverty/reviews/{opened.pk}/")
+    assert not page.locator("[data-testid=blockers]").count()
