@@ -171,7 +171,8 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
         "procedure": procedure,
         "procedure_confirmed": procedure.is_confirmed_for(r.review_year),
         "unconfirmed": unconfirmed_text(procedure.unconfirmed),
-        "standard": by_code(r.standard),
+        "standard_title": by_code(r.standard).title(get_language() or "vi"),
+        "procedure_title": procedure.title(get_language() or "vi"),
         "steps": [
             {
                 "code": s.value,
