@@ -200,3 +200,136 @@ def movement_between(user: Any, before: int, after: int, basis: str = RECORDED, 
         (classes_before.get(h) or None, classes_after.get(h) or None, h in earlier_poor)
         for h in households
     )
+
+
+def standard_of_year(user: Any, year: int):
+    """The standard the year's assessments in the user's area were made under (None if none)."""
+    from langso.poverty.standard import by_code
+
+    code = restrict(Assessment.objects.filter(review_year=year), user).values_list(
+        "standard", flat=True
+    )[:1]
+    return by_code(code[0]) if code else None
+
+
+def deprivations(
+    user: Any, year: int, basis: str = RECORDED, commune: str = ""
+) -> list[dict[str, Any]]:
+    """Per class (poor, near-poor): households, deprivations counted, and how many households
+    are deprived on each indicator of the year's standard, with rates from the counts (the
+    summary form's deprivation table)."""
+    from django.db.models import Count, Sum, Value
+    from django.db.models.functions import Substr
+    from django.db.models.lookups import Exact
+
+    from langso.poverty.reports import rate
+
+    standard = standard_of_year(user, year)
+    if standard is None:
+        return []
+    rows = _assessments(user, year, basis, commune).filter(
+        poverty_class__in=[PovertyClass.POOR, PovertyClass.NEAR_POOR]
+    )
+    letters = {
+        f"i{n}": Exact(Substr("indicators", n + 1, 1), Value("D"))
+        for n in range(len(standard.indicators))
+    }
+    counted = (
+        rows.values("poverty_class")
+        .annotate(
+            households=Count("id"),
+            total=Sum("deprived_count"),
+            **{name: Count("id", filter=deprived) for name, deprived in letters.items()},
+        )
+        .order_by()
+    )
+    by_class = {r["poverty_class"]: r for r in counted}
+    out = []
+    for klass in (PovertyClass.POOR, PovertyClass.NEAR_POOR):
+        r = by_class.get(klass, {})
+        households = r.get("households", 0)
+        per = [r.get(f"i{n}", 0) for n in range(len(standard.indicators))]
+        out.append(
+            {
+                "class": klass,
+                "label": klass.label,
+                "households": households,
+                "deprivations": r.get("total") or 0,
+                "indicators": [
+                    {"name": ind.name_vi, "count": n, "rate": rate(n, households)}
+                    for ind, n in zip(standard.indicators, per, strict=True)
+                ],
+            }
+        )
+    return out
+
+
+def groups(user: Any, year: int, basis: str = RECORDED, commune: str = "") -> list[dict]:
+    """Poor and near-poor households by group: ethnic minority, no working capacity, person of
+    merit, and none of these (a household may belong to several groups)."""
+    from django.db.models import Count, Q
+
+    # annotation names differ from the model's fields: a filter on a field of the same name
+    # would read the aggregate instead
+    rows = (
+        _assessments(user, year, basis, commune)
+        .filter(poverty_class__in=[PovertyClass.POOR, PovertyClass.NEAR_POOR])
+        .values("poverty_class")
+        .annotate(
+            n_total=Count("id"),
+            n_minority=Count("id", filter=Q(is_ethnic_minority=True)),
+            n_no_working_capacity=Count("id", filter=Q(no_working_capacity=True)),
+            n_merit=Count("id", filter=Q(is_person_of_merit=True)),
+            n_other=Count(
+                "id",
+                filter=Q(is_ethnic_minority=False)
+                & ~Q(no_working_capacity=True)
+                & ~Q(is_person_of_merit=True),
+            ),
+        )
+        .order_by()
+    )
+    by_class = {r["poverty_class"]: r for r in rows}
+    keys = ("total", "minority", "no_working_capacity", "merit", "other")
+    return [
+        {
+            "class": k,
+            "label": k.label,
+            **{key: by_class.get(k, {}).get(f"n_{key}", 0) for key in keys},
+        }
+        for k in (PovertyClass.POOR, PovertyClass.NEAR_POOR)
+    ]
+
+
+def movement_by_commune(
+    user: Any, before: int, after: int, basis: str = RECORDED
+) -> list[tuple[str, Any]]:
+    """The movement of poor households per commune of the user's area (the commune of the later
+    year's assessment, else the earlier one's), then the whole area's, in one pass."""
+    from langso.geo.models import Commune
+    from langso.poverty.reports import movement
+
+    def classes(year: int) -> dict[int, tuple[str, str]]:
+        rows = _assessments(user, year, basis).values_list("household_id", "unit", "poverty_class")
+        return {h: (unit, klass) for h, unit, klass in rows}
+
+    earlier, later = classes(before), classes(after)
+    earlier_poor = set(
+        _assessments(user, None, basis)
+        .filter(review_year__lt=before, poverty_class="poor")
+        .values_list("household_id", flat=True)
+    )
+    by_unit: dict[str, list[tuple]] = {}
+    for h in set(earlier) | set(later):
+        unit = (later.get(h) or earlier[h])[0]
+        by_unit.setdefault(unit, []).append(
+            (
+                (earlier.get(h) or (None, None))[1] or None,
+                (later.get(h) or (None, None))[1] or None,
+                h in earlier_poor,
+            )
+        )
+    names = dict(Commune.objects.filter(code__in=list(by_unit)).values_list("code", "name"))
+    rows = [(names.get(u, u), movement(by_unit[u])) for u in sorted(by_unit)]
+    total = movement(t for u in sorted(by_unit) for t in by_unit[u])
+    return [*rows, ("", total)] if rows else []

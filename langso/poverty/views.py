@@ -6,8 +6,9 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -203,19 +204,15 @@ def check_file_page(request: HttpRequest) -> HttpResponse:
     return render(request, "poverty/check_file.html", {"form": form})
 
 
-@login_required
-def reports_page(request: HttpRequest) -> HttpResponse:
-    """Review results of a year per commune, the change from an earlier year (the seed article's
-    sentence) and the movement of poor households, in the user's area."""
-    from langso.poverty.reports import change_sentence
-
+def _report_params(request: HttpRequest) -> dict:
+    """Year, comparison year and boundary basis of a report, from the query string."""
     user = request.user
     years = sorted(
         set(queries.assessments_for(user).values_list("review_year", flat=True).distinct()),
         reverse=True,
     )
     if not years:
-        return render(request, "poverty/reports.html", {"years": []})
+        return {"years": []}
     year = _pick(request.GET.get("year"), years, years[0])
     earlier = [y for y in years if y < year]
     compare = _pick(request.GET.get("compare"), earlier, earlier[0] if earlier else None)
@@ -224,26 +221,75 @@ def reports_page(request: HttpRequest) -> HttpResponse:
         if request.GET.get("basis") in ("recorded", "current")
         else "recorded"
     )
-    context = {
-        "years": years,
-        "year": year,
-        "earlier": earlier,
-        "compare": compare,
-        "basis": basis,
-        "rows": queries.results_by_commune(user, year, basis),
-        "standard": by_code(
-            queries.assessments_for(user)
-            .filter(review_year=year)
-            .values_list("standard", flat=True)
-            .first()
-        ),
-    }
+    return {"years": years, "year": year, "earlier": earlier, "compare": compare, "basis": basis}
+
+
+@login_required
+def reports_page(request: HttpRequest) -> HttpResponse:
+    """Review results of a year per commune, the change from an earlier year (the seed article's
+    sentence), the movement of poor households, deprivations and groups, in the user's area."""
+    from langso.poverty.reports import change_sentence
+
+    user = request.user
+    context = _report_params(request)
+    if not context["years"]:
+        return render(request, "poverty/reports.html", context)
+    year, compare, basis = context["year"], context["compare"], context["basis"]
+    standard = queries.standard_of_year(user, year)
+    deprivations = queries.deprivations(user, year, basis)
+    language = get_language() or "vi"
+    context.update(
+        rows=queries.results_by_commune(user, year, basis),
+        standard=standard,
+        standard_title=standard.title(language) if standard else "",
+        deprivations=deprivations,
+        deprivation_rows=[
+            {"name": ind.name(language), "cells": [t["indicators"][n] for t in deprivations]}
+            for n, ind in enumerate(standard.indicators)
+        ]
+        if deprivations
+        else [],
+        groups=queries.groups(user, year, basis),
+    )
     if compare:
         context["movement"] = queries.movement_between(user, compare, year, basis)
         context["sentence"] = change_sentence(
             queries.year_figures(user, compare, basis), queries.year_figures(user, year, basis)
         )
     return render(request, "poverty/reports.html", context)
+
+
+@login_required
+def reports_xlsx(request: HttpRequest) -> HttpResponse:
+    """The same reports as a workbook in the layout of the review's summary forms."""
+    from langso.poverty import report_xlsx
+
+    user = request.user
+    params = _report_params(request)
+    if not params["years"]:
+        raise Http404
+    year, compare, basis = params["year"], params["compare"], params["basis"]
+    standard = queries.standard_of_year(user, year)
+    # the workbook is an official form: Vietnamese whatever the page's language
+    lines = [
+        f"Năm rà soát {year} — {standard.title_vi}",
+        "Địa giới: theo xã ghi nhận lúc đánh giá"
+        if basis == "recorded"
+        else "Địa giới: theo địa giới hành chính hiện nay",
+        "Tỷ lệ tính từ số hộ, số người của từng dòng; không lấy trung bình các tỷ lệ.",
+    ]
+    data = report_xlsx.workbook(
+        lines=lines,
+        results=queries.results_by_commune(user, year, basis),
+        movement=queries.movement_by_commune(user, compare, year, basis) if compare else None,
+        deprivations=queries.deprivations(user, year, basis),
+        groups=queries.groups(user, year, basis),
+    )
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-ho-ngheo-{year}.xlsx"'
+    return response
 
 
 def _pick(text: str | None, allowed: list[int], default):

@@ -1,0 +1,178 @@
+"""The poverty reports as an XLSX workbook, one sheet per summary form of the review
+(research/domain-vn.md §3.4, reconstructed column structures of TT 07/2021 as amended by
+TT 02/2022; the official form numbers are not confirmed):
+
+- "Kết quả": households and persons, poor and near-poor, counts and % (columns 1–14);
+- "Diễn biến": the movement of poor households between two years (columns 1–9);
+- "Thiếu hụt": deprivations per indicator of poor and near-poor households, counts then %;
+- "Nhóm": poor and near-poor households by group.
+
+Every rate is computed from the counts on its own row. Middle-income households of agriculture,
+forestry, fishery and salt (NLNDN, columns 7–8 and 13–14 of the results form) are identified from
+their actual income of the last 12 months, which langso does not collect: those columns are left
+empty and say so.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 2) if whole else None
+
+
+def _head(ws, title: str, lines: list[str], columns: list[str]) -> None:
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=13)
+    for line in lines:
+        ws.append([line])
+    ws.append([])
+    ws.append(columns)
+    for cell in ws[ws.max_row]:
+        cell.font = BOLD
+        cell.alignment = WRAP
+
+
+def results_sheet(ws, rows: list[dict[str, Any]], lines: list[str]) -> None:
+    _head(
+        ws,
+        "KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO",
+        [
+            *lines,
+            "Cột 7, 8, 13, 14 (hộ làm nông, lâm, ngư nghiệp và diêm nghiệp có mức sống "
+            "trung bình): chưa thu thập thu nhập thực tế 12 tháng nên để trống.",
+        ],
+        [
+            "STT",
+            "Đơn vị",
+            "1. Tổng số hộ",
+            "2. Tổng số người",
+            "3. Hộ nghèo",
+            "4. Tỷ lệ hộ nghèo (%) = 3/1×100",
+            "5. Hộ cận nghèo",
+            "6. Tỷ lệ hộ cận nghèo (%) = 5/1×100",
+            "7. Hộ NLNDN có mức sống trung bình",
+            "8. Tỷ lệ (%) = 7/1×100",
+            "9. Người nghèo",
+            "10. Tỷ lệ (%) = 9/2×100",
+            "11. Người cận nghèo",
+            "12. Tỷ lệ (%) = 11/2×100",
+            "13. Người NLNDN có mức sống trung bình",
+            "14. Tỷ lệ (%) = 13/2×100",
+        ],
+    )
+    for number, r in enumerate(rows, 1):
+        last = number == len(rows)
+        ws.append(
+            [
+                "" if last else number,
+                "Tổng" if last else r["name"],
+                r["households"],
+                r["persons"],
+                r["poor"],
+                _rate(r["poor"], r["households"]),
+                r["near_poor"],
+                _rate(r["near_poor"], r["households"]),
+                None,
+                None,
+                r["poor_persons"],
+                _rate(r["poor_persons"], r["persons"]),
+                r["near_poor_persons"],
+                _rate(r["near_poor_persons"], r["persons"]),
+                None,
+                None,
+            ]
+        )
+        if last:
+            for cell in ws[ws.max_row]:
+                cell.font = BOLD
+
+
+MOVEMENT_COLUMNS = [
+    "1. Hộ nghèo đầu kỳ",
+    "2. Thoát nghèo, thành hộ cận nghèo",
+    "3. Thoát nghèo, vượt chuẩn cận nghèo",
+    "4. Giảm khác",
+    "5. Hộ cận nghèo thành hộ nghèo",
+    "6. Tái nghèo",
+    "7. Nghèo phát sinh mới",
+    "8. Tăng khác",
+    "9. Hộ nghèo cuối kỳ = 1−2−3−4+5+6+7+8",
+]
+
+
+def movement_sheet(ws, rows: list[tuple[str, Any]], lines: list[str]) -> None:
+    """``rows``: (unit name, Movement), the total last."""
+    _head(ws, "DIỄN BIẾN HỘ NGHÈO", lines, ["STT", "Đơn vị", *MOVEMENT_COLUMNS])
+    for number, (name, m) in enumerate(rows, 1):
+        last = number == len(rows)
+        ws.append(["" if last else number, "Tổng" if last else name, *m.columns()])
+
+
+def deprivation_sheet(ws, tables: list[dict[str, Any]], lines: list[str]) -> None:
+    names = [i["name"] for i in tables[0]["indicators"]] if tables else []
+    _head(
+        ws,
+        "THIẾU HỤT CÁC DỊCH VỤ XÃ HỘI CƠ BẢN CỦA HỘ NGHÈO, HỘ CẬN NGHÈO",
+        lines,
+        ["", "Tổng số hộ", "Tổng số lượt thiếu hụt", *names],
+    )
+    for t in tables:
+        ws.append(
+            [f"{t['label']}: số hộ", t["households"], t["deprivations"]]
+            + [i["count"] for i in t["indicators"]]
+        )
+    for t in tables:
+        ws.append(
+            [f"{t['label']}: tỷ lệ (%)", None, None]
+            + [_rate(i["count"], t["households"]) for i in t["indicators"]]
+        )
+
+
+def groups_sheet(ws, tables: list[dict[str, Any]], lines: list[str]) -> None:
+    _head(
+        ws,
+        "HỘ NGHÈO, HỘ CẬN NGHÈO THEO NHÓM ĐỐI TƯỢNG",
+        [*lines, "Một hộ có thể thuộc nhiều nhóm; cột 5 là hộ không thuộc nhóm nào."],
+        [
+            "",
+            "1. Tổng số",
+            "2. Hộ dân tộc thiểu số",
+            "3. Hộ không có khả năng lao động",
+            "4. Hộ có người có công",
+            "5. Hộ khác",
+        ],
+    )
+    for t in tables:
+        keys = ("total", "minority", "no_working_capacity", "merit", "other")
+        ws.append([str(t["label"]), *(t[k] for k in keys)])
+
+
+def workbook(
+    *,
+    lines: list[str],
+    results: list[dict[str, Any]],
+    movement: list[tuple[str, Any]] | None,
+    deprivations: list[dict[str, Any]],
+    groups: list[dict[str, Any]],
+) -> bytes:
+    wb = Workbook()
+    results_sheet(wb.active, results, lines)
+    wb.active.title = "Kết quả"
+    if movement:
+        movement_sheet(wb.create_sheet("Diễn biến"), movement, lines)
+    deprivation_sheet(wb.create_sheet("Thiếu hụt"), deprivations, lines)
+    groups_sheet(wb.create_sheet("Nhóm"), groups, lines)
+    for ws in wb.worksheets:
+        ws.column_dimensions["B"].width = 28
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

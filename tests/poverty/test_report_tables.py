@@ -1,0 +1,125 @@
+"""Deprivations per indicator, groups, the movement per commune, and the XLSX of the summary
+forms, checked cell by cell."""
+
+import io
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from langso.poverty.models import Assessment
+from langso.poverty.queries import deprivations, groups, movement_by_commune
+from tests.factories.accounts import analyst
+from tests.factories.geo import VillageFactory
+from tests.factories.registry import household
+from tests.factories.sessions import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _assess(h, year, klass, vector="N" * 12, members=3, **flags):
+    return Assessment.objects.create(
+        household=h, review_year=year, standard="nd07-2021", standard_version="x",
+        as_of="2025-09-01", commune_id=h.commune_id, village_id=h.village_id,
+        area_type="rural", member_count=members, income_method="declared",
+        indicators=vector, deprived_count=vector.count("D"), unknown_count=vector.count("U"),
+        poverty_class=klass, **flags,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def places():
+    return VillageFactory(commune_id="01273", name="Nà Rị"), VillageFactory(
+        commune_id="01279", name="Bản Giới"
+    )
+
+
+def test_deprivations_count_households_per_indicator_and_rate_them_per_class(places):
+    here, _ = places
+    _assess(household(here), 2026, "poor", "DDDN" + "N" * 6 + "DU")
+    _assess(household(here), 2026, "poor", "DNNN" + "N" * 8)
+    _assess(household(here), 2026, "near_poor", "N" * 11 + "D")
+    _assess(household(here), 2026, "above", "D" * 12)  # not counted: above the lines
+    poor, near = deprivations(analyst("04"), 2026)
+    assert (poor["households"], poor["deprivations"]) == (2, 5)
+    assert [i["count"] for i in poor["indicators"]] == [2, 1, 1] + [0] * 7 + [1, 0]
+    assert poor["indicators"][0]["rate"] == 100.0
+    assert poor["indicators"][1]["rate"] == 50.0
+    assert [i["count"] for i in near["indicators"]][-1] == 1
+
+
+def test_groups_count_each_flag_and_households_in_none_of_them(places):
+    here, _ = places
+    _assess(household(here), 2026, "poor", is_ethnic_minority=True, no_working_capacity=True)
+    _assess(household(here), 2026, "poor", is_person_of_merit=True)
+    _assess(household(here), 2026, "poor", no_working_capacity=None)
+    _assess(household(here), 2026, "near_poor", is_ethnic_minority=True)
+    poor, near = groups(analyst("04"), 2026)
+    assert [poor[k] for k in ("total", "minority", "no_working_capacity", "merit", "other")] == [
+        3,
+        1,
+        1,
+        1,
+        1,
+    ]
+    assert (near["total"], near["minority"], near["other"]) == (1, 1, 0)
+
+
+def test_the_movement_per_commune_balances_and_sums_to_the_area(places):
+    here, there = places
+    a, b, c = household(here), household(here), household(there)
+    _assess(a, 2025, "poor")
+    _assess(a, 2026, "near_poor")
+    _assess(b, 2025, "poor")
+    _assess(b, 2026, "poor")
+    _assess(c, 2026, "poor")
+    rows = movement_by_commune(analyst("04"), 2025, 2026)
+    (_, m1), (_, m2), (_, total) = rows
+    assert (m1.start, m1.to_near_poor, m1.end, m1.balanced) == (2, 1, 1, True)
+    assert (m2.start, m2.other_increase, m2.end) == (0, 1, 1)
+    assert (total.start, total.end, total.balanced) == (2, 2, True)
+
+
+def test_the_report_workbook_follows_the_summary_forms_cell_by_cell(places):
+    here, there = places
+    for klass, members in (("poor", 4), ("near_poor", 2), ("above", 5)):
+        h = household(here)
+        _assess(h, 2025, "poor", members=members)
+        _assess(h, 2026, klass, "DD" + "N" * 10 if klass == "poor" else "N" * 12, members)
+    _assess(household(there), 2026, "poor", "D" + "N" * 11, members=3, is_ethnic_minority=True)
+    response = signed_in(analyst("04")).get(
+        "/poverty/reports/xlsx/", {"year": 2026, "compare": 2025}
+    )
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    assert book.sheet_names == ["Kết quả", "Diễn biến", "Thiếu hụt", "Nhóm"]
+
+    results = book.get_sheet_by_name("Kết quả").to_python()
+    header = next(i for i, row in enumerate(results) if row[0] == "STT")
+    assert results[header][2:6] == [
+        "1. Tổng số hộ",
+        "2. Tổng số người",
+        "3. Hộ nghèo",
+        "4. Tỷ lệ hộ nghèo (%) = 3/1×100",
+    ]
+    first, second, total = results[header + 1 : header + 4]
+    # households, persons, poor, %, near-poor, %; 7-8 empty; poor persons, %, near-poor persons, %
+    assert first[2:8] == [3, 11, 1, 33.33, 1, 33.33]
+    assert first[8:10] == ["", ""]
+    assert first[10:14] == [4, 36.36, 2, 18.18]
+    assert second[2:6] == [1, 3, 1, 100.0]
+    assert total[1:6] == ["Tổng", 4, 14, 2, 50.0]  # from the summed counts, not averaged
+
+    movement = book.get_sheet_by_name("Diễn biến").to_python()
+    header = next(i for i, row in enumerate(movement) if row[0] == "STT")
+    assert movement[header + 1][2:11] == [3, 1, 1, 0, 0, 0, 0, 0, 1]
+    assert movement[header + 3][2:11] == [3, 1, 1, 0, 0, 0, 0, 1, 2]
+
+    deprived = book.get_sheet_by_name("Thiếu hụt").to_python()
+    header = next(i for i, row in enumerate(deprived) if row[1] == "Tổng số hộ")
+    poor_counts, near_counts, poor_rates = deprived[header + 1 : header + 4]
+    assert poor_counts[1:5] == [2, 3, 2, 1]
+    assert near_counts[1:3] == [1, 0]
+    assert poor_rates[3:5] == [100.0, 50.0]
+
+    grouped = book.get_sheet_by_name("Nhóm").to_python()
+    header = next(i for i, row in enumerate(grouped) if row[1] == "1. Tổng số")
+    assert grouped[header + 1][1:6] == [2, 1, 0, 0, 1]
