@@ -7,15 +7,17 @@ from langso.api import errors
 from langso.api.auth import BearerToken, SessionAuth
 from langso.geo.api import router as geo_router
 from langso.jobs.api import router as jobs_router
+from langso.poverty.api import router as poverty_router
 from langso.registry.api import router as registry_router
 
 api = NinjaAPI(
     title="langso API",
     version="1",
     description=(
-        "Làng số: administrative units, villages, households and the digital-inclusion work of "
-        "communes. Authenticate with `Authorization: Bearer <token>` (tokens are made on the "
-        "account page). Every list is limited to the caller's administrative area."
+        "Làng số: administrative units, villages, households, poverty assessments and reports, "
+        "and the digital-inclusion work of communes. Authenticate with "
+        "`Authorization: Bearer <token>` (tokens are made on the account page). Every list is "
+        "limited to the caller's administrative area."
     ),
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
@@ -27,3 +29,4 @@ api.add_router("/me", accounts_router, tags=["accounts"])
 api.add_router("/geo", geo_router, tags=["geography"])
 api.add_router("/jobs", jobs_router, tags=["jobs"])
 api.add_router("/households", registry_router, tags=["households"])
+api.add_router("/poverty", poverty_router, tags=["poverty"])
