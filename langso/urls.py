@@ -44,6 +44,7 @@ poverty_patterns = (
         path("check-file/", poverty_views.check_file_page, name="check_file"),
         path("reports/", poverty_views.reports_page, name="reports"),
         path("reports/xlsx/", poverty_views.reports_xlsx, name="reports_xlsx"),
+        path("reports/list/", poverty_views.named_list, name="named_list"),
         path("reviews/", review_views.review_list, name="reviews"),
         path("reviews/<int:review_id>/", review_views.review_detail, name="review"),
         path("reviews/<int:review_id>/finish/", review_views.review_finish, name="review_finish"),

@@ -93,3 +93,30 @@ def certificates_job(job, progress) -> dict:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return {"output": relative, "bytes": len(data)}
+
+
+@register("poverty.named_list")
+def named_list_job(job, progress) -> dict:
+    """The named list of poor or near-poor households of a year, as an XLSX only its author
+    downloads; the ethnicity column only for users who may see it (and the read is logged)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from langso.poverty import named_list
+    from langso.registry import export
+
+    actor = User.objects.filter(pk=job.created_by_id, is_active=True).first()
+    if actor is None:
+        raise JobFailed("the user who asked for the list no longer exists")
+    year, klass = int(job.params["year"]), job.params["class"]
+    table = named_list.build(actor, year, klass, job.params.get("basis", "recorded"))
+    relative = f"exports/{job.pk}-danh-sach-{klass}-{year}.xlsx"
+    path = Path(settings.MEDIA_ROOT) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out:
+        rows = export.write_xlsx(
+            table, out, sheet=f"{klass} {year}", progress=lambda n: progress(n, None, "")
+        )
+    export.log_export(user=actor, table=table, rows=rows, kind="people")
+    return {"rows": rows, "output": relative}

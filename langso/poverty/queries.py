@@ -98,7 +98,7 @@ def area_types() -> dict[str, str]:
 RECORDED, CURRENT = "recorded", "current"  # boundary basis: units as recorded, or today's
 
 
-def _assessments(
+def current_assessments(
     user: Any, year: int | None, basis: str, commune: str = ""
 ) -> QuerySet[Assessment]:
     """The current assessments of a year (every year if None) in the user's area, with the
@@ -130,7 +130,7 @@ def results_by_commune(user: Any, year: int, basis: str = RECORDED) -> list[dict
     from langso.poverty.reports import rate
 
     rows = (
-        _assessments(user, year, basis)
+        current_assessments(user, year, basis)
         .values("unit")
         .annotate(
             households=Count("id"),
@@ -170,7 +170,7 @@ def year_figures(user: Any, year: int, basis: str = RECORDED, commune: str = "")
 
     from langso.poverty.reports import YearFigures
 
-    counts = _assessments(user, year, basis, commune).aggregate(
+    counts = current_assessments(user, year, basis, commune).aggregate(
         households=Count("id"),
         poor=Count("id", filter=Q(poverty_class="poor")),
         minority_households=Count("id", filter=Q(is_ethnic_minority=True)),
@@ -184,14 +184,11 @@ def movement_between(user: Any, before: int, after: int, basis: str = RECORDED, 
     area (households present in either year)."""
     from langso.poverty.reports import movement
 
-    classes_before = dict(
-        _assessments(user, before, basis, commune).values_list("household_id", "poverty_class")
-    )
-    classes_after = dict(
-        _assessments(user, after, basis, commune).values_list("household_id", "poverty_class")
-    )
+    fields = ("household_id", "poverty_class")
+    classes_before = dict(current_assessments(user, before, basis, commune).values_list(*fields))
+    classes_after = dict(current_assessments(user, after, basis, commune).values_list(*fields))
     earlier_poor = set(
-        _assessments(user, None, basis, commune)
+        current_assessments(user, None, basis, commune)
         .filter(review_year__lt=before, poverty_class="poor")
         .values_list("household_id", flat=True)
     )
@@ -227,7 +224,7 @@ def deprivations(
     standard = standard_of_year(user, year)
     if standard is None:
         return []
-    rows = _assessments(user, year, basis, commune).filter(
+    rows = current_assessments(user, year, basis, commune).filter(
         poverty_class__in=[PovertyClass.POOR, PovertyClass.NEAR_POOR]
     )
     letters = {
@@ -272,7 +269,7 @@ def groups(user: Any, year: int, basis: str = RECORDED, commune: str = "") -> li
     # annotation names differ from the model's fields: a filter on a field of the same name
     # would read the aggregate instead
     rows = (
-        _assessments(user, year, basis, commune)
+        current_assessments(user, year, basis, commune)
         .filter(poverty_class__in=[PovertyClass.POOR, PovertyClass.NEAR_POOR])
         .values("poverty_class")
         .annotate(
@@ -310,12 +307,14 @@ def movement_by_commune(
     from langso.poverty.reports import movement
 
     def classes(year: int) -> dict[int, tuple[str, str]]:
-        rows = _assessments(user, year, basis).values_list("household_id", "unit", "poverty_class")
+        rows = current_assessments(user, year, basis).values_list(
+            "household_id", "unit", "poverty_class"
+        )
         return {h: (unit, klass) for h, unit, klass in rows}
 
     earlier, later = classes(before), classes(after)
     earlier_poor = set(
-        _assessments(user, None, basis)
+        current_assessments(user, None, basis)
         .filter(review_year__lt=before, poverty_class="poor")
         .values_list("household_id", flat=True)
     )

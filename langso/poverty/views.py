@@ -213,14 +213,11 @@ def _report_params(request: HttpRequest) -> dict:
     )
     if not years:
         return {"years": []}
-    year = _pick(request.GET.get("year"), years, years[0])
+    data = request.POST if request.method == "POST" else request.GET
+    year = _pick(data.get("year"), years, years[0])
     earlier = [y for y in years if y < year]
-    compare = _pick(request.GET.get("compare"), earlier, earlier[0] if earlier else None)
-    basis = (
-        request.GET.get("basis")
-        if request.GET.get("basis") in ("recorded", "current")
-        else "recorded"
-    )
+    compare = _pick(data.get("compare"), earlier, earlier[0] if earlier else None)
+    basis = data.get("basis") if data.get("basis") in ("recorded", "current") else "recorded"
     return {"years": years, "year": year, "earlier": earlier, "compare": compare, "basis": basis}
 
 
@@ -290,6 +287,28 @@ def reports_xlsx(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="bao-cao-ho-ngheo-{year}.xlsx"'
     return response
+
+
+@login_required
+@require_POST
+def named_list(request: HttpRequest) -> HttpResponse:
+    """The named list of poor or near-poor households of a year, written by a job."""
+    params = _report_params(request)
+    klass = request.POST.get("class")
+    if not params["years"] or klass not in ("poor", "near_poor"):
+        raise Http404
+    if klass == "poor":
+        title = _("Danh sách hộ nghèo năm %(y)s") % {"y": params["year"]}
+    else:
+        title = _("Danh sách hộ cận nghèo năm %(y)s") % {"y": params["year"]}
+    job = job_start(
+        actor=request.user,
+        kind="poverty.named_list",
+        title=title,
+        params={"year": params["year"], "class": klass, "basis": params["basis"]},
+        **job_area(request.user),
+    )
+    return redirect("jobs:detail", job_id=job.pk)
 
 
 def _pick(text: str | None, allowed: list[int], default):

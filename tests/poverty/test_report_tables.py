@@ -123,3 +123,68 @@ def test_the_report_workbook_follows_the_summary_forms_cell_by_cell(places):
     grouped = book.get_sheet_by_name("Nhóm").to_python()
     header = next(i for i, row in enumerate(grouped) if row[1] == "1. Tổng số")
     assert grouped[header + 1][1:6] == [2, 1, 0, 0, 1]
+
+
+def _named(user, year=2026, klass="poor"):
+    from langso.poverty import named_list
+
+    table = named_list.build(user, year, klass)
+    return table.headers, list(table.rows), table.sensitive_fields
+
+
+def test_the_named_list_has_one_row_per_member_head_first_and_the_households_history(places):
+    here, _ = places
+    old, back, new = household(here), household(here), household(here)
+    _assess(old, 2025, "poor")
+    _assess(old, 2026, "poor")
+    _assess(back, 2024, "poor")
+    _assess(back, 2025, "above")
+    _assess(back, 2026, "poor")
+    _assess(new, 2026, "poor", is_person_of_merit=True)
+    headers, rows, _ = _named(analyst("04"))
+    column = {name: i for i, name in enumerate(headers)}
+    heads = [r for r in rows if r[column["STT"]] != ""]
+    assert len(rows) == 9  # three households of three members
+    assert [r[column["Họ và tên"]] for r in heads] == ["Nông Văn Dũng"] * 3
+    assert [r[column["Diễn biến"]] for r in heads] == [
+        "Cũ (năm trước cũng là hộ nghèo)",
+        "Tái nghèo",
+        "Phát sinh mới",
+    ]
+    assert [r[column["Hộ có người có công"]] for r in heads] == ["", "", "x"]
+    assert (rows[1][column["Năm sinh (nam)"]], rows[1][column["Năm sinh (nữ)"]]) == ("", 1984)
+
+
+def test_the_named_list_shows_ethnicity_only_to_those_who_may_see_it(places):
+    from tests.factories.accounts import commune_officer
+
+    here, _ = places
+    _assess(household(here), 2026, "poor")
+    headers, rows, _ = _named(analyst("04"))
+    assert "Dân tộc" not in headers
+    headers, rows, sensitive = _named(commune_officer("01273"))
+    assert rows[0][headers.index("Dân tộc")] == "Tày"
+    assert sensitive == ("ethnicity",)
+
+
+def test_the_named_list_page_writes_the_workbook_in_a_job_and_logs_the_read(
+    places, django_capture_on_commit_callbacks
+):
+    from langso.audit.models import Action, ChangeEvent
+    from langso.jobs.models import Job
+    from tests.factories.accounts import commune_officer
+
+    here, _ = places
+    listed = household(here)
+    _assess(listed, 2026, "near_poor")
+    officer = commune_officer("01273")
+    client = signed_in(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/poverty/reports/list/", {"year": 2026, "class": "near_poor"})
+    job = Job.objects.get(kind="poverty.named_list")
+    assert job.status == "succeeded", job.error
+    download = client.get(f"/jobs/{job.pk}/download/")
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(download.streaming_content)))
+    rows = sheet.get_sheet_by_index(0).to_python()
+    assert rows[1][1:5] == [listed.code, "Phường Thục Phán", "Nà Rị", "Nông Văn Dũng"]
+    assert ChangeEvent.objects.filter(action=Action.READ, actor=officer).exists()
