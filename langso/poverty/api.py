@@ -26,6 +26,7 @@ class MovementQuery(Schema):
     before: int = Field(..., ge=2016, le=2100)
     after: int = Field(..., ge=2016, le=2100)
     basis: Basis = "recorded"
+    poverty_class: Literal["poor", "near_poor"] = Field("poor", description="whose movement")
 
 
 class ResultRow(Schema):
@@ -119,10 +120,12 @@ def results(request: HttpRequest, q: Query[YearQuery]):
 @router.get(
     "/reports/movement",
     response=list[MovementRow],
-    summary="Movement of poor households between two years, per commune, with total",
+    summary="Movement of poor (or near-poor) households between two years, per commune",
 )
 def movement(request: HttpRequest, q: Query[MovementQuery]):
-    rows = queries.movement_by_commune(request.auth, q.before, q.after, q.basis)
+    rows = queries.movement_by_commune(
+        request.auth, q.before, q.after, q.basis, klass=q.poverty_class
+    )
     return [{"commune": name, "columns": m.columns(), "balanced": m.balanced} for name, m in rows]
 
 

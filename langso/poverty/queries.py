@@ -179,9 +179,16 @@ def year_figures(user: Any, year: int, basis: str = RECORDED, commune: str = "")
     return YearFigures(year=year, **counts)
 
 
-def movement_between(user: Any, before: int, after: int, basis: str = RECORDED, commune: str = ""):
-    """The movement of poor households from review year ``before`` to ``after`` in the user's
-    area (households present in either year)."""
+def movement_between(
+    user: Any,
+    before: int,
+    after: int,
+    basis: str = RECORDED,
+    commune: str = "",
+    klass: str = PovertyClass.POOR,
+):
+    """The movement of poor (or near-poor) households from review year ``before`` to ``after``
+    in the user's area (households present in either year)."""
     from langso.poverty.reports import movement
 
     fields = ("household_id", "poverty_class")
@@ -189,13 +196,16 @@ def movement_between(user: Any, before: int, after: int, basis: str = RECORDED, 
     classes_after = dict(current_assessments(user, after, basis, commune).values_list(*fields))
     earlier_poor = set(
         current_assessments(user, None, basis, commune)
-        .filter(review_year__lt=before, poverty_class="poor")
+        .filter(review_year__lt=before, poverty_class=klass)
         .values_list("household_id", flat=True)
     )
     households = set(classes_before) | set(classes_after)
     return movement(
-        (classes_before.get(h) or None, classes_after.get(h) or None, h in earlier_poor)
-        for h in households
+        (
+            (classes_before.get(h) or None, classes_after.get(h) or None, h in earlier_poor)
+            for h in households
+        ),
+        klass,
     )
 
 
@@ -299,10 +309,10 @@ def groups(user: Any, year: int, basis: str = RECORDED, commune: str = "") -> li
 
 
 def movement_by_commune(
-    user: Any, before: int, after: int, basis: str = RECORDED
+    user: Any, before: int, after: int, basis: str = RECORDED, klass: str = PovertyClass.POOR
 ) -> list[tuple[str, Any]]:
-    """The movement of poor households per commune of the user's area (the commune of the later
-    year's assessment, else the earlier one's), then the whole area's, in one pass."""
+    """The movement of poor (or near-poor) households per commune of the user's area (the
+    commune of the later year's assessment, else the earlier one's), then the whole area's."""
     from langso.geo.models import Commune
     from langso.poverty.reports import movement
 
@@ -315,7 +325,7 @@ def movement_by_commune(
     earlier, later = classes(before), classes(after)
     earlier_poor = set(
         current_assessments(user, None, basis)
-        .filter(review_year__lt=before, poverty_class="poor")
+        .filter(review_year__lt=before, poverty_class=klass)
         .values_list("household_id", flat=True)
     )
     by_unit: dict[str, list[tuple]] = {}
@@ -329,6 +339,6 @@ def movement_by_commune(
             )
         )
     names = dict(Commune.objects.filter(code__in=list(by_unit)).values_list("code", "name"))
-    rows = [(names.get(u, u), movement(by_unit[u])) for u in sorted(by_unit)]
-    total = movement(t for u in sorted(by_unit) for t in by_unit[u])
+    rows = [(names.get(u, u), movement(by_unit[u], klass)) for u in sorted(by_unit)]
+    total = movement((t for u in sorted(by_unit) for t in by_unit[u]), klass)
     return [*rows, ("", total)] if rows else []

@@ -4,6 +4,7 @@ TT 02/2022; the official form numbers are not confirmed):
 
 - "Kết quả": households and persons, poor and near-poor, counts and % (columns 1–14);
 - "Diễn biến": the movement of poor households between two years (columns 1–9);
+- "Diễn biến cận nghèo": the same for near-poor households (columns by analogy: unconfirmed);
 - "Thiếu hụt": deprivations per indicator of poor and near-poor households, counts then %;
 - "Nhóm": poor and near-poor households by group.
 
@@ -109,9 +110,29 @@ MOVEMENT_COLUMNS = [
 ]
 
 
-def movement_sheet(ws, rows: list[tuple[str, Any]], lines: list[str]) -> None:
+NEAR_POOR_MOVEMENT_COLUMNS = [
+    "1. Hộ cận nghèo đầu kỳ",
+    "2. Hộ cận nghèo thành hộ nghèo",
+    "3. Thoát cận nghèo",
+    "4. Giảm khác",
+    "5. Hộ nghèo thành hộ cận nghèo",
+    "6. Tái cận nghèo",
+    "7. Cận nghèo phát sinh mới",
+    "8. Tăng khác",
+    "9. Hộ cận nghèo cuối kỳ = 1−2−3−4+5+6+7+8",
+]
+
+
+def movement_sheet(
+    ws, rows: list[tuple[str, Any]], lines: list[str], near_poor: bool = False
+) -> None:
     """``rows``: (unit name, Movement), the total last."""
-    _head(ws, "DIỄN BIẾN HỘ NGHÈO", lines, ["STT", "Đơn vị", *MOVEMENT_COLUMNS])
+    if near_poor:
+        title, columns = "DIỄN BIẾN HỘ CẬN NGHÈO", NEAR_POOR_MOVEMENT_COLUMNS
+        lines = [*lines, "Cột của biểu diễn biến hộ cận nghèo: chưa đối chiếu với văn bản gốc."]
+    else:
+        title, columns = "DIỄN BIẾN HỘ NGHÈO", MOVEMENT_COLUMNS
+    _head(ws, title, lines, ["STT", "Đơn vị", *columns])
     for number, (name, m) in enumerate(rows, 1):
         last = number == len(rows)
         ws.append(["" if last else number, "Tổng" if last else name, *m.columns()])
@@ -161,6 +182,7 @@ def workbook(
     lines: list[str],
     results: list[dict[str, Any]],
     movement: list[tuple[str, Any]] | None,
+    near_poor_movement: list[tuple[str, Any]] | None = None,
     deprivations: list[dict[str, Any]],
     groups: list[dict[str, Any]],
 ) -> bytes:
@@ -169,6 +191,10 @@ def workbook(
     wb.active.title = "Kết quả"
     if movement:
         movement_sheet(wb.create_sheet("Diễn biến"), movement, lines)
+    if near_poor_movement:
+        movement_sheet(
+            wb.create_sheet("Diễn biến cận nghèo"), near_poor_movement, lines, near_poor=True
+        )
     deprivation_sheet(wb.create_sheet("Thiếu hụt"), deprivations, lines)
     groups_sheet(wb.create_sheet("Nhóm"), groups, lines)
     for ws in wb.worksheets:

@@ -71,25 +71,31 @@ class Movement:
         ]
 
 
-def movement(pairs: Iterable[tuple[str | None, str | None, bool]]) -> Movement:
-    """From (class in A, class in B, poor in a year before A) per household; a class of None
-    means no assessment (or no class) that year."""
+def movement(pairs: Iterable[tuple[str | None, str | None, bool]], klass: str = POOR) -> Movement:
+    """From (class in A, class in B, of ``klass`` in a year before A) per household; a class of
+    None means no assessment (or no class) that year.
+
+    For ``klass="near_poor"`` the same columns read for near-poor households (the form's "same
+    for near-poor"; its exact columns are not confirmed): 2 near-poor → poor, 3 above the
+    near-poor line, 5 poor → near-poor, 6 near-poor again after a year out, 7 newly near-poor.
+    """
+    other = NEAR if klass == POOR else POOR
     m = Movement()
-    for before, after, earlier_poor in pairs:
-        if before == POOR:
+    for before, after, earlier in pairs:
+        if before == klass:
             m.start += 1
-            if after == NEAR:
+            if after == other:
                 m.to_near_poor += 1
             elif after in ABOVE_NEAR:
                 m.above_near_poor += 1
-            elif after != POOR:
+            elif after != klass:
                 m.other_decrease += 1
-        if after == POOR:
+        if after == klass:
             m.end += 1
-            if before == NEAR:
+            if before == other:
                 m.near_poor_to_poor += 1
-            elif before != POOR:
-                if earlier_poor:
+            elif before != klass:
+                if earlier:
                     m.fell_back += 1
                 elif before in ABOVE_NEAR:
                     m.newly_poor += 1

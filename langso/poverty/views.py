@@ -250,6 +250,9 @@ def reports_page(request: HttpRequest) -> HttpResponse:
     )
     if compare:
         context["movement"] = queries.movement_between(user, compare, year, basis)
+        context["near_poor_movement"] = queries.movement_between(
+            user, compare, year, basis, klass="near_poor"
+        )
         context["sentence"] = change_sentence(
             queries.year_figures(user, compare, basis), queries.year_figures(user, year, basis)
         )
@@ -279,6 +282,11 @@ def reports_xlsx(request: HttpRequest) -> HttpResponse:
         lines=lines,
         results=queries.results_by_commune(user, year, basis),
         movement=queries.movement_by_commune(user, compare, year, basis) if compare else None,
+        near_poor_movement=queries.movement_by_commune(
+            user, compare, year, basis, klass="near_poor"
+        )
+        if compare
+        else None,
         deprivations=queries.deprivations(user, year, basis),
         groups=queries.groups(user, year, basis),
     )

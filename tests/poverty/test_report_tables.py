@@ -90,7 +90,11 @@ def test_the_report_workbook_follows_the_summary_forms_cell_by_cell(places):
         "/poverty/reports/xlsx/", {"year": 2026, "compare": 2025}
     )
     book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
-    assert book.sheet_names == ["Kết quả", "Diễn biến", "Thiếu hụt", "Nhóm"]
+    assert book.sheet_names == ["Kết quả", "Diễn biến", "Diễn biến cận nghèo", "Thiếu hụt", "Nhóm"]
+    near = book.get_sheet_by_name("Diễn biến cận nghèo").to_python()
+    header = next(i for i, row in enumerate(near) if row[0] == "STT")
+    # the three households were poor in 2025: one became near-poor (column 5), end 1
+    assert near[header + 3][2:11] == [0, 0, 0, 0, 1, 0, 0, 0, 1]
 
     results = book.get_sheet_by_name("Kết quả").to_python()
     header = next(i for i, row in enumerate(results) if row[0] == "STT")

@@ -115,3 +115,20 @@ class TestQueries:
         html = page.content.decode()
         assert "Tỷ lệ hộ nghèo giảm" in html
         assert 'data-testid="movement"' in html
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "earlier", "column"),
+    [
+        ("near_poor", "poor", False, 1),  # 2: near-poor became poor
+        ("near_poor", "above", False, 2),  # 3: out of near-poverty
+        ("poor", "near_poor", False, 4),  # 5: poor became near-poor
+        ("above", "near_poor", True, 5),  # 6: near-poor again
+        ("above", "near_poor", False, 6),  # 7: newly near-poor
+        (None, "near_poor", False, 7),  # 8: a new household
+    ],
+)
+def test_each_household_lands_in_its_near_poor_movement_column(before, after, earlier, column):
+    m = movement([(before, after, earlier)], "near_poor")
+    assert m.columns()[column] == 1
+    assert m.balanced
