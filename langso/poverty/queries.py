@@ -342,3 +342,95 @@ def movement_by_commune(
     rows = [(names.get(u, u), movement(by_unit[u], klass)) for u in sorted(by_unit)]
     total = movement((t for u in sorted(by_unit) for t in by_unit[u]), klass)
     return [*rows, ("", total)] if rows else []
+
+
+def _households_by_class(user: Any, year: int, basis: str) -> dict[str, list[int]]:
+    rows = (
+        current_assessments(user, year, basis)
+        .filter(poverty_class__in=[PovertyClass.POOR, PovertyClass.NEAR_POOR])
+        .values_list("poverty_class", "household_id")
+    )
+    out: dict[str, list[int]] = {PovertyClass.POOR: [], PovertyClass.NEAR_POOR: []}
+    for klass, household in rows.iterator(chunk_size=5000):
+        out[klass].append(household)
+    return out
+
+
+def _chunks(ids: list[int], size: int = 5000):
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def by_ethnicity(user: Any, year: int, basis: str = RECORDED) -> list[dict[str, Any]]:
+    """Poor and near-poor households by the ethnicity of their head: Kinh, ethnic minorities in
+    all, then each group found (most households first); a head without ethnicity is unknown."""
+    from collections import Counter
+
+    from langso.registry.ethnicity import KINH, catalogue
+    from langso.registry.models import Member, Relationship
+
+    counts: dict[str, Counter] = {}
+    for klass, households in _households_by_class(user, year, basis).items():
+        counter: Counter = Counter()
+        for chunk in _chunks(households):
+            heads = dict(
+                Member.objects.filter(
+                    household_id__in=chunk, relationship=Relationship.HEAD, is_active=True
+                ).values_list("household_id", "ethnicity")
+            )
+            counter.update(heads.get(h) or "" for h in chunk)
+        counts[klass] = counter
+    groups = catalogue()
+    codes = sorted(
+        {c for counter in counts.values() for c in counter if c and c != KINH},
+        key=lambda c: (-sum(counter[c] for counter in counts.values()), c),
+    )
+    rows = [{"code": KINH, "name": groups.by_code(KINH).name, "is_total": False}]
+    rows.append({"code": "minority", "name": "Dân tộc thiểu số", "is_total": True})
+    rows += [
+        {"code": c, "name": (groups.by_code(c).name if groups.by_code(c) else c), "is_total": False}
+        for c in codes
+    ]
+    rows.append({"code": "", "name": "Chưa rõ", "is_total": False})
+    for row in rows:
+        for klass, counter in counts.items():
+            if row["code"] == "minority":
+                row[klass] = sum(counter[c] for c in codes)
+            else:
+                row[klass] = counter.get(row["code"], 0)
+    return [r for r in rows if r["code"] in (KINH, "minority") or r["poor"] or r["near_poor"]]
+
+
+def children(user: Any, year: int, basis: str = RECORDED) -> list[dict[str, Any]]:
+    """Children (under 16 at the review's reference date, by year of birth) of poor and
+    near-poor households: how many, undernourished, aged 6–15 without health insurance, aged
+    3–15 not in school or not at the level for their age. Unknown facts are not counted."""
+    from django.db.models import Count, Q
+
+    from langso.poverty.rules import default_as_of
+    from langso.registry.models import Member
+
+    reference = default_as_of(year).year
+    out = []
+    for klass, households in _households_by_class(user, year, basis).items():
+        totals = {"children": 0, "undernourished": 0, "no_insurance": 0, "not_in_school": 0}
+        for chunk in _chunks(households):
+            counted = Member.objects.filter(
+                household_id__in=chunk, is_active=True, birth_year__gt=reference - 16
+            ).aggregate(
+                children=Count("id"),
+                undernourished=Count("id", filter=Q(undernourished=True)),
+                no_insurance=Count(
+                    "id",
+                    filter=Q(birth_year__lte=reference - 6, has_health_insurance=False),
+                ),
+                not_in_school=Count(
+                    "id",
+                    filter=Q(birth_year__lte=reference - 3)
+                    & (Q(in_school=False) | Q(school_level_fits_age=False)),
+                ),
+            )
+            for key in totals:
+                totals[key] += counted[key] or 0
+        out.append({"class": klass, "label": PovertyClass(klass).label, **totals})
+    return out

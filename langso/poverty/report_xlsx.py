@@ -6,7 +6,9 @@ TT 02/2022; the official form numbers are not confirmed):
 - "Diễn biến": the movement of poor households between two years (columns 1–9);
 - "Diễn biến cận nghèo": the same for near-poor households (columns by analogy: unconfirmed);
 - "Thiếu hụt": deprivations per indicator of poor and near-poor households, counts then %;
-- "Nhóm": poor and near-poor households by group.
+- "Nhóm": poor and near-poor households by group;
+- "Dân tộc": by the head's ethnicity (Kinh, ethnic minorities, each group found);
+- "Trẻ em": children of poor and near-poor households and their deprivations.
 
 Every rate is computed from the counts on its own row. Middle-income households of agriculture,
 forestry, fishery and salt (NLNDN, columns 7–8 and 13–14 of the results form) are identified from
@@ -177,6 +179,39 @@ def groups_sheet(ws, tables: list[dict[str, Any]], lines: list[str]) -> None:
         ws.append([str(t["label"]), *(t[k] for k in keys)])
 
 
+def ethnicity_sheet(ws, rows: list[dict[str, Any]], lines: list[str]) -> None:
+    _head(
+        ws,
+        "HỘ NGHÈO, HỘ CẬN NGHÈO THEO DÂN TỘC (DÂN TỘC CỦA CHỦ HỘ)",
+        lines,
+        ["Dân tộc", "Hộ nghèo", "Hộ cận nghèo"],
+    )
+    for r in rows:
+        ws.append([r["name"], r["poor"], r["near_poor"]])
+
+
+def children_sheet(ws, rows: list[dict[str, Any]], lines: list[str]) -> None:
+    _head(
+        ws,
+        "TRẺ EM DƯỚI 16 TUỔI THIẾU HỤT TRONG HỘ NGHÈO, HỘ CẬN NGHÈO",
+        [
+            *lines,
+            "Tuổi tính theo năm sinh tại ngày 1/9 năm trước năm rà soát; không tính "
+            "thông tin chưa rõ.",
+        ],
+        [
+            "",
+            "1. Số trẻ em",
+            "2. Suy dinh dưỡng",
+            "3. Từ 6 tuổi không có bảo hiểm y tế",
+            "4. Từ 3 tuổi không đi học hoặc học không đúng cấp",
+        ],
+    )
+    for r in rows:
+        keys = ("children", "undernourished", "no_insurance", "not_in_school")
+        ws.append([str(r["label"]), *(r[k] for k in keys)])
+
+
 def workbook(
     *,
     lines: list[str],
@@ -185,6 +220,8 @@ def workbook(
     near_poor_movement: list[tuple[str, Any]] | None = None,
     deprivations: list[dict[str, Any]],
     groups: list[dict[str, Any]],
+    ethnicity: list[dict[str, Any]] | None = None,
+    children: list[dict[str, Any]] | None = None,
 ) -> bytes:
     wb = Workbook()
     results_sheet(wb.active, results, lines)
@@ -197,6 +234,10 @@ def workbook(
         )
     deprivation_sheet(wb.create_sheet("Thiếu hụt"), deprivations, lines)
     groups_sheet(wb.create_sheet("Nhóm"), groups, lines)
+    if ethnicity is not None:
+        ethnicity_sheet(wb.create_sheet("Dân tộc"), ethnicity, lines)
+    if children is not None:
+        children_sheet(wb.create_sheet("Trẻ em"), children, lines)
     for ws in wb.worksheets:
         ws.column_dimensions["B"].width = 28
     out = io.BytesIO()

@@ -247,6 +247,8 @@ def reports_page(request: HttpRequest) -> HttpResponse:
         if deprivations
         else [],
         groups=queries.groups(user, year, basis),
+        ethnicity=queries.by_ethnicity(user, year, basis),
+        children=queries.children(user, year, basis),
     )
     if compare:
         context["movement"] = queries.movement_between(user, compare, year, basis)
@@ -289,6 +291,8 @@ def reports_xlsx(request: HttpRequest) -> HttpResponse:
         else None,
         deprivations=queries.deprivations(user, year, basis),
         groups=queries.groups(user, year, basis),
+        ethnicity=queries.by_ethnicity(user, year, basis),
+        children=queries.children(user, year, basis),
     )
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -90,7 +90,15 @@ def test_the_report_workbook_follows_the_summary_forms_cell_by_cell(places):
         "/poverty/reports/xlsx/", {"year": 2026, "compare": 2025}
     )
     book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
-    assert book.sheet_names == ["Kết quả", "Diễn biến", "Diễn biến cận nghèo", "Thiếu hụt", "Nhóm"]
+    assert book.sheet_names == [
+        "Kết quả",
+        "Diễn biến",
+        "Diễn biến cận nghèo",
+        "Thiếu hụt",
+        "Nhóm",
+        "Dân tộc",
+        "Trẻ em",
+    ]
     near = book.get_sheet_by_name("Diễn biến cận nghèo").to_python()
     header = next(i for i, row in enumerate(near) if row[0] == "STT")
     # the three households were poor in 2025: one became near-poor (column 5), end 1
@@ -123,6 +131,14 @@ def test_the_report_workbook_follows_the_summary_forms_cell_by_cell(places):
     assert poor_counts[1:5] == [2, 3, 2, 1]
     assert near_counts[1:3] == [1, 0]
     assert poor_rates[3:5] == [100.0, 50.0]
+
+    ethnic = book.get_sheet_by_name("Dân tộc").to_python()
+    header = next(i for i, row in enumerate(ethnic) if row[0] == "Dân tộc")
+    assert ethnic[header + 1 : header + 4] == [
+        ["Kinh", 0, 0],
+        ["Dân tộc thiểu số", 2, 1],
+        ["Tày", 2, 1],
+    ]
 
     grouped = book.get_sheet_by_name("Nhóm").to_python()
     header = next(i for i, row in enumerate(grouped) if row[1] == "1. Tổng số")
@@ -192,3 +208,51 @@ def test_the_named_list_page_writes_the_workbook_in_a_job_and_logs_the_read(
     rows = sheet.get_sheet_by_index(0).to_python()
     assert rows[1][1:5] == [listed.code, "Phường Thục Phán", "Nà Rị", "Nông Văn Dũng"]
     assert ChangeEvent.objects.filter(action=Action.READ, actor=officer).exists()
+
+
+def test_households_by_the_heads_ethnicity_with_the_minority_total(places):
+    from langso.registry.records import MemberRecord
+
+    here, _ = places
+    kinh = household(here, MemberRecord("Lê Văn A", "male", 1980, "head", ethnicity="01"))
+    tay = household(here)  # head Nông Văn Dũng, Tày
+    mong = household(here, MemberRecord("Giàng A Páo", "male", 1975, "head", ethnicity="Mông"))
+    _assess(kinh, 2026, "poor")
+    _assess(tay, 2026, "poor")
+    _assess(mong, 2026, "near_poor")
+    from langso.poverty.queries import by_ethnicity
+
+    rows = {r["name"]: (r["poor"], r["near_poor"]) for r in by_ethnicity(analyst("04"), 2026)}
+    assert rows["Kinh"] == (1, 0)
+    assert rows["Dân tộc thiểu số"] == (1, 1)
+    assert rows["Tày"] == (1, 0)
+    assert rows["H'Mông"] == (0, 1)
+
+
+def test_children_of_poor_households_and_their_deprivations(places):
+    import datetime as dt
+
+    from langso.poverty.queries import children
+    from langso.registry.records import MemberRecord
+
+    here, _ = places
+    h = household(
+        here,
+        MemberRecord("Nông Văn Dũng", "male", 1980, "head", ethnicity="02"),
+        MemberRecord(
+            "Nông Thị Na", "female", 2016, "child",
+            facts={"in_school": False, "has_health_insurance": False, "undernourished": True},
+        ),
+        MemberRecord("Nông Văn Bé", "male", 2023, "child", birth_date=dt.date(2023, 1, 2)),
+        MemberRecord("Nông Văn Lớn", "male", 2008, "child", facts={"in_school": False}),
+    )  # fmt: skip
+    _assess(h, 2026, "poor")
+    poor, near = children(analyst("04"), 2026)
+    # 2016 and 2023 are under 16 on 1 September 2025; 2008 is 17
+    assert [poor[k] for k in ("children", "undernourished", "no_insurance", "not_in_school")] == [
+        2,
+        1,
+        1,
+        1,
+    ]
+    assert near["children"] == 0
