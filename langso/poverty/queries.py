@@ -344,21 +344,9 @@ def movement_by_commune(
     return [*rows, ("", total)] if rows else []
 
 
-def _households_by_class(user: Any, year: int, basis: str) -> dict[str, list[int]]:
-    rows = (
-        current_assessments(user, year, basis)
-        .filter(poverty_class__in=[PovertyClass.POOR, PovertyClass.NEAR_POOR])
-        .values_list("poverty_class", "household_id")
-    )
-    out: dict[str, list[int]] = {PovertyClass.POOR: [], PovertyClass.NEAR_POOR: []}
-    for klass, household in rows.iterator(chunk_size=5000):
-        out[klass].append(household)
-    return out
-
-
-def _chunks(ids: list[int], size: int = 5000):
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
+def _households_of(user: Any, year: int, basis: str, klass: str) -> QuerySet:
+    """The ids of the year's households of a class in the user's area, as a subquery."""
+    return current_assessments(user, year, basis).filter(poverty_class=klass).values("household_id")
 
 
 def by_ethnicity(user: Any, year: int, basis: str = RECORDED) -> list[dict[str, Any]]:
@@ -366,19 +354,25 @@ def by_ethnicity(user: Any, year: int, basis: str = RECORDED) -> list[dict[str, 
     all, then each group found (most households first); a head without ethnicity is unknown."""
     from collections import Counter
 
+    from django.db.models import Count
+
     from langso.registry.ethnicity import KINH, catalogue
     from langso.registry.models import Member, Relationship
 
     counts: dict[str, Counter] = {}
-    for klass, households in _households_by_class(user, year, basis).items():
-        counter: Counter = Counter()
-        for chunk in _chunks(households):
-            heads = dict(
-                Member.objects.filter(
-                    household_id__in=chunk, relationship=Relationship.HEAD, is_active=True
-                ).values_list("household_id", "ethnicity")
+    for klass in (PovertyClass.POOR, PovertyClass.NEAR_POOR):
+        households = _households_of(user, year, basis, klass)
+        heads = (
+            Member.objects.filter(
+                household_id__in=households, relationship=Relationship.HEAD, is_active=True
             )
-            counter.update(heads.get(h) or "" for h in chunk)
+            .values("ethnicity")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        counter: Counter = Counter({r["ethnicity"] or "": r["n"] for r in heads})
+        # households without an active head count as unknown
+        counter[""] += max(households.count() - sum(counter.values()), 0)
         counts[klass] = counter
     groups = catalogue()
     codes = sorted(
@@ -412,25 +406,23 @@ def children(user: Any, year: int, basis: str = RECORDED) -> list[dict[str, Any]
 
     reference = default_as_of(year).year
     out = []
-    for klass, households in _households_by_class(user, year, basis).items():
-        totals = {"children": 0, "undernourished": 0, "no_insurance": 0, "not_in_school": 0}
-        for chunk in _chunks(households):
-            counted = Member.objects.filter(
-                household_id__in=chunk, is_active=True, birth_year__gt=reference - 16
-            ).aggregate(
-                children=Count("id"),
-                undernourished=Count("id", filter=Q(undernourished=True)),
-                no_insurance=Count(
-                    "id",
-                    filter=Q(birth_year__lte=reference - 6, has_health_insurance=False),
-                ),
-                not_in_school=Count(
-                    "id",
-                    filter=Q(birth_year__lte=reference - 3)
-                    & (Q(in_school=False) | Q(school_level_fits_age=False)),
-                ),
-            )
-            for key in totals:
-                totals[key] += counted[key] or 0
+    for klass in (PovertyClass.POOR, PovertyClass.NEAR_POOR):
+        counted = Member.objects.filter(
+            household_id__in=_households_of(user, year, basis, klass),
+            is_active=True,
+            birth_year__gt=reference - 16,
+        ).aggregate(
+            children=Count("id"),
+            undernourished=Count("id", filter=Q(undernourished=True)),
+            no_insurance=Count(
+                "id", filter=Q(birth_year__lte=reference - 6, has_health_insurance=False)
+            ),
+            not_in_school=Count(
+                "id",
+                filter=Q(birth_year__lte=reference - 3)
+                & (Q(in_school=False) | Q(school_level_fits_age=False)),
+            ),
+        )
+        totals = {key: value or 0 for key, value in counted.items()}
         out.append({"class": klass, "label": PovertyClass(klass).label, **totals})
     return out
