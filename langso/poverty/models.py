@@ -423,3 +423,41 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review_id} {self.lodged_on} {self.complainant}"
+
+
+class LegacyResult(models.Model):
+    """Kết quả rà soát của một xã cũ (before 1 July 2025), as a province's old reports give it:
+    counts only. Reports re-aggregate them to today's communes through the crosswalk."""
+
+    legacy_commune = models.ForeignKey(
+        "geo.LegacyCommune", on_delete=models.PROTECT, related_name="+"
+    )
+    review_year = models.PositiveSmallIntegerField(_("năm rà soát"))
+    households = models.PositiveIntegerField(_("số hộ"))
+    persons = models.PositiveIntegerField(_("số người"), null=True, blank=True)
+    poor = models.PositiveIntegerField(_("hộ nghèo"))
+    near_poor = models.PositiveIntegerField(_("hộ cận nghèo"))
+    poor_persons = models.PositiveIntegerField(_("người nghèo"), null=True, blank=True)
+    near_poor_persons = models.PositiveIntegerField(_("người cận nghèo"), null=True, blank=True)
+    minority_households = models.PositiveIntegerField(null=True, blank=True)
+    minority_poor = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(_("nguồn"), max_length=200)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    # No area_fields: a legacy commune belongs to an area through its default successor, which
+    # the reports read (queries.legacy_results_by_commune) and the loader checks.
+
+    class Meta:
+        verbose_name = _("kết quả rà soát theo xã cũ")
+        verbose_name_plural = _("kết quả rà soát theo xã cũ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["legacy_commune", "review_year"], name="poverty_legacy_result_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.legacy_commune_id} {self.review_year}"

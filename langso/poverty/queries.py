@@ -166,9 +166,23 @@ def results_by_commune(user: Any, year: int, basis: str = RECORDED) -> list[dict
 
 
 def year_figures(user: Any, year: int, basis: str = RECORDED, commune: str = ""):
+    """The figures of the change sentence: from the year's assessments, or from old communes'
+    results re-aggregated when the year has only those."""
     from django.db.models import Count, Q
 
     from langso.poverty.reports import YearFigures
+
+    if not commune and not assessments_for(user).filter(review_year=year).exists():
+        rows = legacy_results(user, year)
+        if rows:
+            total = rows[-1]
+            return YearFigures(
+                year=year,
+                households=total["households"],
+                poor=total["poor"],
+                minority_households=total["minority_households"],
+                minority_poor=total["minority_poor"],
+            )
 
     counts = current_assessments(user, year, basis, commune).aggregate(
         households=Count("id"),
@@ -426,3 +440,41 @@ def children(user: Any, year: int, basis: str = RECORDED) -> list[dict[str, Any]
         totals = {key: value or 0 for key, value in counted.items()}
         out.append({"class": klass, "label": PovertyClass(klass).label, **totals})
     return out
+
+
+def legacy_results(user: Any, year: int) -> list[dict[str, Any]]:
+    """Old communes' results of a year, summed into today's communes of the user's area, with a
+    total row and rates from the counts; rows flagged ``approximate`` where a split old commune
+    went in (see ``legacy.py``)."""
+    from langso.geo.queries import communes_for
+    from langso.poverty import legacy
+    from langso.poverty.reports import rate
+
+    names = dict(communes_for(user).values_list("code", "name"))
+    rows = legacy.by_new_commune(names, year)
+    if not rows:
+        return []
+    total: dict[str, Any] = {"unit": "", "name": "Tổng", "approximate": False}
+    for r in rows:
+        for key in legacy.COUNTS:
+            total[key] = total.get(key, 0) + r[key]
+        total["approximate"] |= r["approximate"]
+    for r in [*rows, total]:
+        r["poor_rate"] = rate(r["poor"], r["households"])
+        r["near_poor_rate"] = rate(r["near_poor"], r["households"])
+        r["poor_person_rate"] = rate(r["poor_persons"], r["persons"])
+        r["near_poor_person_rate"] = rate(r["near_poor_persons"], r["persons"])
+    return [*rows, total]
+
+
+def report_years(user: Any) -> tuple[list[int], set[int]]:
+    """Review years with assessments or old communes' results in the user's area, newest
+    first, and which of them have old results only."""
+    from langso.geo.queries import communes_for
+    from langso.poverty import legacy
+
+    assessed = set(
+        assessments_for(user).values_list("review_year", flat=True).distinct().order_by()
+    )
+    old = set(legacy.legacy_years(list(communes_for(user).values_list("code", flat=True))))
+    return sorted(assessed | old, reverse=True), old - assessed

@@ -77,7 +77,7 @@ def results_sheet(ws, rows: list[dict[str, Any]], lines: list[str]) -> None:
         ws.append(
             [
                 "" if last else number,
-                "Tổng" if last else r["name"],
+                ("Tổng" if last else r["name"]) + (" ≈" if r.get("approximate") else ""),
                 r["households"],
                 r["persons"],
                 r["poor"],

@@ -206,11 +206,7 @@ def check_file_page(request: HttpRequest) -> HttpResponse:
 
 def _report_params(request: HttpRequest) -> dict:
     """Year, comparison year and boundary basis of a report, from the query string."""
-    user = request.user
-    years = sorted(
-        set(queries.assessments_for(user).values_list("review_year", flat=True).distinct()),
-        reverse=True,
-    )
+    years, old_only = queries.report_years(request.user)
     if not years:
         return {"years": []}
     data = request.POST if request.method == "POST" else request.GET
@@ -218,7 +214,16 @@ def _report_params(request: HttpRequest) -> dict:
     earlier = [y for y in years if y < year]
     compare = _pick(data.get("compare"), earlier, earlier[0] if earlier else None)
     basis = data.get("basis") if data.get("basis") in ("recorded", "current") else "recorded"
-    return {"years": years, "year": year, "earlier": earlier, "compare": compare, "basis": basis}
+    return {
+        "years": years,
+        "year": year,
+        "earlier": earlier,
+        "compare": compare,
+        "basis": basis,
+        # old communes' results only (before the system): counts re-aggregated, no households
+        "legacy": year in old_only,
+        "households_both": compare is not None and not ({year, compare} & old_only),
+    }
 
 
 @login_required
@@ -232,11 +237,13 @@ def reports_page(request: HttpRequest) -> HttpResponse:
     if not context["years"]:
         return render(request, "poverty/reports.html", context)
     year, compare, basis = context["year"], context["compare"], context["basis"]
+    if context["legacy"]:
+        context["rows"] = queries.legacy_results(user, year)
     standard = queries.standard_of_year(user, year)
     deprivations = queries.deprivations(user, year, basis)
     language = get_language() or "vi"
     context.update(
-        rows=queries.results_by_commune(user, year, basis),
+        rows=context.get("rows") or queries.results_by_commune(user, year, basis),
         standard=standard,
         standard_title=standard.title(language) if standard else "",
         deprivations=deprivations,
@@ -250,11 +257,12 @@ def reports_page(request: HttpRequest) -> HttpResponse:
         ethnicity=queries.by_ethnicity(user, year, basis),
         children=queries.children(user, year, basis),
     )
-    if compare:
+    if context["households_both"]:
         context["movement"] = queries.movement_between(user, compare, year, basis)
         context["near_poor_movement"] = queries.movement_between(
             user, compare, year, basis, klass="near_poor"
         )
+    if compare:
         context["sentence"] = change_sentence(
             queries.year_figures(user, compare, basis), queries.year_figures(user, year, basis)
         )
@@ -272,22 +280,32 @@ def reports_xlsx(request: HttpRequest) -> HttpResponse:
         raise Http404
     year, compare, basis = params["year"], params["compare"], params["basis"]
     standard = queries.standard_of_year(user, year)
+    both = params["households_both"]
     # the workbook is an official form: Vietnamese whatever the page's language
-    lines = [
-        f"Năm rà soát {year} — {standard.title_vi}",
-        "Địa giới: theo xã ghi nhận lúc đánh giá"
-        if basis == "recorded"
-        else "Địa giới: theo địa giới hành chính hiện nay",
-        "Tỷ lệ tính từ số hộ, số người của từng dòng; không lấy trung bình các tỷ lệ.",
-    ]
+    if params["legacy"]:
+        lines = [
+            f"Năm rà soát {year} — số liệu của các xã cũ (trước 1/7/2025)",
+            "Địa giới: cộng dồn vào xã hiện nay theo bảng chuyển đổi; dòng có dấu ≈ gồm xã cũ bị "
+            "chia tách nên chỉ là gần đúng",
+        ]
+    else:
+        lines = [
+            f"Năm rà soát {year} — {standard.title_vi}",
+            "Địa giới: theo xã ghi nhận lúc đánh giá"
+            if basis == "recorded"
+            else "Địa giới: theo địa giới hành chính hiện nay",
+        ]
+    lines.append("Tỷ lệ tính từ số hộ, số người của từng dòng; không lấy trung bình các tỷ lệ.")
     data = report_xlsx.workbook(
         lines=lines,
-        results=queries.results_by_commune(user, year, basis),
-        movement=queries.movement_by_commune(user, compare, year, basis) if compare else None,
+        results=queries.legacy_results(user, year)
+        if params["legacy"]
+        else queries.results_by_commune(user, year, basis),
+        movement=queries.movement_by_commune(user, compare, year, basis) if both else None,
         near_poor_movement=queries.movement_by_commune(
             user, compare, year, basis, klass="near_poor"
         )
-        if compare
+        if both
         else None,
         deprivations=queries.deprivations(user, year, basis),
         groups=queries.groups(user, year, basis),
