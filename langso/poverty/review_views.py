@@ -149,8 +149,13 @@ def review_list(request: HttpRequest) -> HttpResponse:
 def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
     """One review: its steps (done, who, when), deadline, what blocks the next step, and the
     form of the step it is at."""
+    return _detail(request, _review(request, review_id))
+
+
+def _detail(request: HttpRequest, r: Review, bound: dict | None = None) -> HttpResponse:
+    """The review page; ``bound``: a step's form as the user sent it, with its errors (the page
+    is shown again with what they typed, answered 400)."""
     user = request.user
-    r = _review(request, review_id)
     today = timezone.localdate()
     procedure = review.procedure_of(r)
     progress = review.progress_of(r)
@@ -210,7 +215,39 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
             resolve_form=ResolveForm(),
             decision_form=DecisionForm(initial={"decision_date": today}),
         )
-    return render(request, "poverty/review/detail.html", context)
+        context.update(bound or {})
+    return render(request, "poverty/review/detail.html", context, status=400 if bound else 200)
+
+
+def _submit(
+    request: HttpRequest,
+    r: Review,
+    name: str,
+    form,
+    action: Callable[[dict], object],
+    done: str,
+) -> HttpResponse:
+    """A step's form: run the service with its data. A refused step goes back to the page with
+    a message; bad input shows the form again with its errors next to the fields."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except proc.StepError as error:
+            for text in _errors(error):
+                messages.error(request, text)
+            return redirect("poverty:review", review_id=r.pk)
+        except PermissionDenied:
+            raise
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error.messages)
+        else:
+            messages.success(request, done)
+            return redirect("poverty:review", review_id=r.pk)
+    return _detail(request, r, {name: form})
 
 
 @login_required
@@ -340,20 +377,15 @@ def _entry(r: Review, entry_id: int):
 @require_POST
 def review_meeting(request: HttpRequest, review_id: int) -> HttpResponse:
     r = _review(request, review_id)
-    form = MeetingForm(request.POST, request.FILES, villages=review_queries.villages_of(r))
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-        return redirect("poverty:review", review_id=r.pk)
-    village = get_object_or_404(review_queries.villages_in(r), pk=form.cleaned_data["village"])
-    data = {k: v for k, v in form.cleaned_data.items() if k != "village"}
-    _attempt(
-        request,
-        lambda: review.record_meeting(actor=request.user, review=r, village=village, **data),
-        _("Đã ghi nhận cuộc họp dân."),
-    )
-    return redirect("poverty:review", review_id=r.pk)
+    villages = [v for v in review_queries.villages_of(r) if not v.adopted]
+    form = MeetingForm(request.POST, request.FILES, villages=villages)
+
+    def record(data: dict) -> None:
+        village = get_object_or_404(review_queries.villages_in(r), pk=data["village"])
+        fields = {k: v for k, v in data.items() if k != "village"}
+        review.record_meeting(actor=request.user, review=r, village=village, **fields)
+
+    return _submit(request, r, "meeting_form", form, record, _("Đã ghi nhận cuộc họp dân."))
 
 
 @login_required
@@ -374,16 +406,14 @@ def meeting_minutes(request: HttpRequest, review_id: int, meeting_id: int, which
 @require_POST
 def review_posting(request: HttpRequest, review_id: int) -> HttpResponse:
     r = _review(request, review_id)
-    form = PostingForm(request.POST)
-    if form.is_valid():
-        _attempt(
-            request,
-            lambda: review.start_posting(actor=request.user, review=r, **form.cleaned_data),
-            _("Đã niêm yết danh sách."),
-        )
-    else:
-        messages.error(request, _("Hãy nhập ngày và nơi niêm yết."))
-    return redirect("poverty:review", review_id=r.pk)
+    return _submit(
+        request,
+        r,
+        "posting_form",
+        PostingForm(request.POST),
+        lambda data: review.start_posting(actor=request.user, review=r, **data),
+        _("Đã niêm yết danh sách."),
+    )
 
 
 @login_required
@@ -446,16 +476,14 @@ def complaint_resolve(request: HttpRequest, review_id: int, complaint_id: int) -
 @require_POST
 def review_decide(request: HttpRequest, review_id: int) -> HttpResponse:
     r = _review(request, review_id)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        _attempt(
-            request,
-            lambda: review.decide(actor=request.user, review=r, **form.cleaned_data),
-            _("Đã ghi quyết định công nhận; giấy chứng nhận đã được đánh số."),
-        )
-    else:
-        messages.error(request, _("Hãy nhập số, ngày ký và người ký quyết định."))
-    return redirect("poverty:review", review_id=r.pk)
+    return _submit(
+        request,
+        r,
+        "decision_form",
+        DecisionForm(request.POST),
+        lambda data: review.decide(actor=request.user, review=r, **data),
+        _("Đã ghi quyết định công nhận; giấy chứng nhận đã được đánh số."),
+    )
 
 
 @login_required

@@ -197,3 +197,33 @@ def test_all_certificates_are_printed_by_a_job_for_their_author():
     job = Job.objects.get(kind="poverty.certificates")
     assert response.status_code == 302
     assert job.params == {"review": r.pk}
+
+
+def test_a_meeting_with_bad_figures_shows_the_form_again_with_what_was_typed():
+    officer = commune_officer("01273")
+    r, entry = _listed_review(officer)
+    r = review.finish_step(actor=officer, review=r, today=OPENED)
+    card = active_scorecard(2026)
+    answers = {item.code: item.answers[0].code for item in card.items}
+    review.survey_household(
+        actor=officer, entry=entry, answers=answers, surveyed_on=dt.date(2025, 10, 1)
+    )
+    review.finish_step(actor=officer, review=r, today=dt.date(2025, 10, 2))
+    response = signed_in(officer).post(
+        reverse("poverty:review_meeting", args=[r.pk]),
+        {
+            "village": entry.village_id,
+            "held_on": "2025-10-10",
+            "attendees": 10,
+            "votes_for": 12,
+            "chair_name": "Nông Văn Tài",
+            "secretary_name": "Lục Thị Mai",
+            "minutes_village": SimpleUploadedFile("thon.pdf", b"%PDF-1.4"),
+            "minutes_commune": SimpleUploadedFile("xa.pdf", b"%PDF-1.4"),
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Số người đồng ý không thể lớn hơn số người dự họp." in page
+    assert 'value="Nông Văn Tài"' in page
+    assert not r.meetings.exists()
