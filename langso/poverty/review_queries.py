@@ -3,6 +3,7 @@ the public posting list (what the law lets a notice board show, nothing more).""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,8 @@ from langso.poverty.models import (
     Review,
     ReviewEvent,
     ReviewHousehold,
+    ReviewKind,
+    ReviewStep,
     ScreenResult,
     VillageMeeting,
 )
@@ -157,3 +160,54 @@ def posting_rows(review: Review) -> list[PostingRow]:
         proposal = ReviewOutcome(outcome(e.source, e.proposed_class)).label
         rows.append(PostingRow(number, heads.get(e.household_id, ""), e.village.name, proposal))
     return rows
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: dt.date  # first day of the month the decisions were signed in
+    due: dt.date | None  # the 5th of the next month, for months reported (Feb–Sep reports)
+    reviews: int
+    counts: dict[str, int]
+
+
+def _day(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def regular_months(user: Any, year: int) -> list[MonthRow]:
+    """Regular (monthly) reviews decided in a calendar year in the user's area, month by month:
+    outcomes counted, and the day the commune's report is due (the 5th of each month from
+    February to September reports the month before)."""
+    from django.db.models.functions import TruncMonth
+
+    reviews = reviews_for(user).filter(
+        kind=ReviewKind.REGULAR, step=ReviewStep.CLOSED, decision_date__year=year
+    )
+    rows = (
+        ReviewHousehold.objects.filter(review__in=reviews.values("pk"))
+        .annotate(month=TruncMonth("review__decision_date"))
+        .values("month", "outcome")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    )
+    per_month: dict[dt.date, dict[str, int]] = {}
+    for r in rows:
+        month = (
+            r["month"]
+            if isinstance(r["month"], dt.date)
+            else dt.date.fromisoformat(str(r["month"])[:10])
+        )
+        per_month.setdefault(month, {})[r["outcome"]] = r["n"]
+    counted = dict(
+        reviews.annotate(month=TruncMonth("decision_date"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    counted = {_day(m): n for m, n in counted.items()}
+    out = []
+    for month in sorted(per_month):
+        following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=5)
+        due = following if 2 <= following.month <= 9 else None
+        out.append(MonthRow(month, due, counted.get(month, 0), per_month[month]))
+    return out

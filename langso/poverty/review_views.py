@@ -141,7 +141,12 @@ def review_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "poverty/review/list.html",
-        {"form": form, "reviews": reviews, "today": today},
+        {
+            "form": form,
+            "reviews": reviews,
+            "today": today,
+            "months": review_queries.regular_months(user, today.year),
+        },
     )
 
 

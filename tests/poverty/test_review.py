@@ -769,3 +769,29 @@ def test_a_household_that_moved_in_is_reviewed_by_the_commune_it_lives_in_now():
     )
     listed = ReviewHousehold.objects.filter(review=opened).values_list("household", flat=True)
     assert list(listed) == [moved.pk]
+
+
+def test_regular_reviews_are_reported_by_month_with_the_5th_of_the_next_as_due_date():
+    from langso.poverty.review_queries import regular_months
+
+    scene = walk(review_at("list"), "closed")  # a periodic review: not in the monthly report
+    regular = review.open_review(
+        actor=scene.officer,
+        commune=scene.village.commune,
+        review_year=YEAR,
+        kind="regular",
+        today=dt.date(2026, 3, 16),
+    )
+    later = Scene(scene.officer, scene.village, scene.other_village, None, None, regular)
+    newcomer = household(scene.village, facts=POOR_FACTS)
+    review.add_application(
+        actor=scene.officer, review=regular, household=newcomer, applied_on=dt.date(2026, 3, 16)
+    )
+    walk(later, "closed")  # decided on 21 May 2026
+    (row,) = regular_months(scene.officer, 2026)
+    assert (row.month, row.due, row.reviews, row.counts) == (
+        dt.date(2026, 5, 1),
+        dt.date(2026, 6, 5),
+        1,
+        {"poor": 1},
+    )
