@@ -9,6 +9,7 @@ from typing import Literal
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 
 from langso.poverty import queries, review_queries
 from langso.registry.queries import households_for
@@ -70,6 +71,7 @@ class GroupRow(Schema):
     no_working_capacity: int
     merit: int
     other: int
+    unknown: int = Field(..., description="in no known group, with a group flag not recorded")
 
 
 class AssessmentOut(Schema):
@@ -123,6 +125,8 @@ def results(request: HttpRequest, q: Query[YearQuery]):
     summary="Movement of poor (or near-poor) households between two years, per commune",
 )
 def movement(request: HttpRequest, q: Query[MovementQuery]):
+    if q.before >= q.after:
+        raise HttpError(422, "before must be an earlier review year than after")
     rows = queries.movement_by_commune(
         request.auth, q.before, q.after, q.basis, klass=q.poverty_class
     )

@@ -125,11 +125,25 @@ def legacy_results_load(*, actor: Any, name: str, stream: BinaryIO, source: str)
             fail("hộ nghèo", "hộ nghèo và cận nghèo nhiều hơn tổng số hộ")
             continue
         persons = values["persons"]
+        if persons is None and (
+            values["poor_persons"] is not None or values["near_poor_persons"] is not None
+        ):
+            fail("số người", "cần tổng số người khi có số người nghèo, cận nghèo")
+            continue
         if (
             persons is not None
             and (values["poor_persons"] or 0) + (values["near_poor_persons"] or 0) > persons
         ):
             fail("người nghèo", "người nghèo và cận nghèo nhiều hơn tổng số người")
+            continue
+        minority, minority_poor = values["minority_households"], values["minority_poor"]
+        if minority_poor is not None and (
+            minority is None or minority_poor > minority or minority_poor > values["poor"]
+        ):
+            fail(
+                "hộ nghèo dtts",
+                "cần số hộ dân tộc thiểu số, và không nhiều hơn số đó hay số hộ nghèo",
+            )
             continue
         if (code, year) in seen:
             fail("mã xã cũ", f"trùng với dòng {seen[code, year]}")
@@ -195,5 +209,7 @@ def by_new_commune(communes: dict[str, str], year: int) -> list[dict[str, Any]]:
         )
         row["legacy"].append(r.legacy_commune_id)
         for key in COUNTS:
-            row[key] += getattr(r, key) or 0
+            # a count one old commune did not give leaves the sum unknown, not smaller
+            value = getattr(r, key)
+            row[key] = None if value is None or row[key] is None else row[key] + value
     return [rows[u] for u in sorted(rows)]

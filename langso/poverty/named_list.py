@@ -18,6 +18,7 @@ from langso.poverty.models import PovertyClass
 from langso.registry.ethnicity import catalogue
 from langso.registry.export import Table
 from langso.registry.models import Member, Relationship, Sex
+from langso.registry.queries import households_for
 
 CHUNK = 2000
 STATUS = {
@@ -94,9 +95,14 @@ def build(user: Any, year: int, klass: str, basis: str = queries.RECORDED) -> Ta
                 .values_list("household_id", flat=True)
             )
             members: dict[int, list[Member]] = {}
-            for m in Member.objects.filter(household_id__in=households, is_active=True).order_by(
-                "household_id", "pk"
-            ):
+            # people of households that live in the user's area today (one assessed here may
+            # have moved away since)
+            people_here = Member.objects.filter(
+                household_id__in=households,
+                household__in=households_for(user),
+                is_active=True,
+            ).order_by("household_id", "pk")
+            for m in people_here:
                 members.setdefault(m.household_id, []).append(m)
             for a in chunk:
                 number += 1

@@ -180,8 +180,9 @@ def year_figures(user: Any, year: int, basis: str = RECORDED, commune: str = "")
                 year=year,
                 households=total["households"],
                 poor=total["poor"],
-                minority_households=total["minority_households"],
-                minority_poor=total["minority_poor"],
+                # unknown minority figures: no minority sentence (a rate of 0 of 0)
+                minority_households=total["minority_households"] or 0,
+                minority_poor=total["minority_poor"] or 0,
             )
 
     counts = current_assessments(user, year, basis, commune).aggregate(
@@ -287,7 +288,8 @@ def deprivations(
 
 def groups(user: Any, year: int, basis: str = RECORDED, commune: str = "") -> list[dict]:
     """Poor and near-poor households by group: ethnic minority, no working capacity, person of
-    merit, and none of these (a household may belong to several groups)."""
+    merit, none of these, and not known (a flag not recorded, no group known); a household may
+    belong to several groups."""
     from django.db.models import Count, Q
 
     # annotation names differ from the model's fields: a filter on a field of the same name
@@ -303,15 +305,22 @@ def groups(user: Any, year: int, basis: str = RECORDED, commune: str = "") -> li
             n_merit=Count("id", filter=Q(is_person_of_merit=True)),
             n_other=Count(
                 "id",
+                filter=Q(is_ethnic_minority=False, no_working_capacity=False)
+                & Q(is_person_of_merit=False),
+            ),
+            # in no group that is known, but a flag not recorded: neither in a group nor "other"
+            n_unknown=Count(
+                "id",
                 filter=Q(is_ethnic_minority=False)
                 & ~Q(no_working_capacity=True)
-                & ~Q(is_person_of_merit=True),
+                & ~Q(is_person_of_merit=True)
+                & (Q(no_working_capacity__isnull=True) | Q(is_person_of_merit__isnull=True)),
             ),
         )
         .order_by()
     )
     by_class = {r["poverty_class"]: r for r in rows}
-    keys = ("total", "minority", "no_working_capacity", "merit", "other")
+    keys = ("total", "minority", "no_working_capacity", "merit", "other", "unknown")
     return [
         {
             "class": k,
@@ -325,16 +334,19 @@ def groups(user: Any, year: int, basis: str = RECORDED, commune: str = "") -> li
 def movement_by_commune(
     user: Any, before: int, after: int, basis: str = RECORDED, klass: str = PovertyClass.POOR
 ) -> list[tuple[str, Any]]:
-    """The movement of poor (or near-poor) households per commune of the user's area (the
-    commune of the later year's assessment, else the earlier one's), then the whole area's."""
+    """The movement of poor (or near-poor) households per commune of the user's area, then
+    the total of the rows. A household assessed in one commune the earlier year and another the
+    later year counts as a decrease in the first and an increase in the second."""
+    import dataclasses
+
     from langso.geo.models import Commune
-    from langso.poverty.reports import movement
+    from langso.poverty.reports import Movement, movement
 
     def classes(year: int) -> dict[int, tuple[str, str]]:
         rows = current_assessments(user, year, basis).values_list(
             "household_id", "unit", "poverty_class"
         )
-        return {h: (unit, klass) for h, unit, klass in rows}
+        return {h: (unit, cls) for h, unit, cls in rows}
 
     earlier, later = classes(before), classes(after)
     earlier_poor = set(
@@ -344,17 +356,24 @@ def movement_by_commune(
     )
     by_unit: dict[str, list[tuple]] = {}
     for h in set(earlier) | set(later):
-        unit = (later.get(h) or earlier[h])[0]
+        was, now = earlier.get(h), later.get(h)
+        flag = h in earlier_poor
+        if was and now and was[0] != now[0]:
+            # moved between communes: it leaves the one (other decrease) and joins the other
+            by_unit.setdefault(was[0], []).append((was[1] or None, None, flag))
+            by_unit.setdefault(now[0], []).append((None, now[1] or None, flag))
+            continue
+        unit = (now or was)[0]
         by_unit.setdefault(unit, []).append(
-            (
-                (earlier.get(h) or (None, None))[1] or None,
-                (later.get(h) or (None, None))[1] or None,
-                h in earlier_poor,
-            )
+            ((was or (None, None))[1] or None, (now or (None, None))[1] or None, flag)
         )
     names = dict(Commune.objects.filter(code__in=list(by_unit)).values_list("code", "name"))
     rows = [(names.get(u, u), movement(by_unit[u], klass)) for u in sorted(by_unit)]
-    total = movement((t for u in sorted(by_unit) for t in by_unit[u]), klass)
+    # the total row adds the communes' rows up (a move inside the area is a decrease in one
+    # commune and an increase in another), so the table sums down as the form does
+    total = Movement(
+        **{f.name: sum(getattr(m, f.name) for _, m in rows) for f in dataclasses.fields(Movement)}
+    )
     return [*rows, ("", total)] if rows else []
 
 
@@ -372,13 +391,17 @@ def by_ethnicity(user: Any, year: int, basis: str = RECORDED) -> list[dict[str, 
 
     from langso.registry.ethnicity import KINH, catalogue
     from langso.registry.models import Member, Relationship
+    from langso.registry.queries import households_for
 
     counts: dict[str, Counter] = {}
     for klass in (PovertyClass.POOR, PovertyClass.NEAR_POOR):
         households = _households_of(user, year, basis, klass)
         heads = (
             Member.objects.filter(
-                household_id__in=households, relationship=Relationship.HEAD, is_active=True
+                household_id__in=households,
+                household__in=households_for(user),
+                relationship=Relationship.HEAD,
+                is_active=True,
             )
             .values("ethnicity")
             .annotate(n=Count("id"))
@@ -417,12 +440,14 @@ def children(user: Any, year: int, basis: str = RECORDED) -> list[dict[str, Any]
 
     from langso.poverty.rules import default_as_of
     from langso.registry.models import Member
+    from langso.registry.queries import households_for
 
     reference = default_as_of(year).year
     out = []
     for klass in (PovertyClass.POOR, PovertyClass.NEAR_POOR):
         counted = Member.objects.filter(
             household_id__in=_households_of(user, year, basis, klass),
+            household__in=households_for(user),
             is_active=True,
             birth_year__gt=reference - 16,
         ).aggregate(
@@ -442,39 +467,50 @@ def children(user: Any, year: int, basis: str = RECORDED) -> list[dict[str, Any]
     return out
 
 
+def _own_communes(user: Any) -> QuerySet:
+    """Communes wholly inside the user's area: a village user's commune is visible to them as
+    a place, but its figures are not theirs."""
+    from langso.geo.models import Commune
+
+    return restrict(Commune.objects.all(), user, for_write=True)
+
+
 def legacy_results(user: Any, year: int) -> list[dict[str, Any]]:
     """Old communes' results of a year, summed into today's communes of the user's area, with a
     total row and rates from the counts; rows flagged ``approximate`` where a split old commune
     went in (see ``legacy.py``)."""
-    from langso.geo.queries import communes_for
     from langso.poverty import legacy
     from langso.poverty.reports import rate
 
-    names = dict(communes_for(user).values_list("code", "name"))
+    names = dict(_own_communes(user).values_list("code", "name"))
     rows = legacy.by_new_commune(names, year)
     if not rows:
         return []
     total: dict[str, Any] = {"unit": "", "name": "Tổng", "approximate": False}
     for r in rows:
         for key in legacy.COUNTS:
-            total[key] = total.get(key, 0) + r[key]
+            before = total.get(key, 0)
+            total[key] = None if before is None or r[key] is None else before + r[key]
         total["approximate"] |= r["approximate"]
+
+    def of(part, whole):
+        return None if part is None or whole is None else rate(part, whole)
+
     for r in [*rows, total]:
-        r["poor_rate"] = rate(r["poor"], r["households"])
-        r["near_poor_rate"] = rate(r["near_poor"], r["households"])
-        r["poor_person_rate"] = rate(r["poor_persons"], r["persons"])
-        r["near_poor_person_rate"] = rate(r["near_poor_persons"], r["persons"])
+        r["poor_rate"] = of(r["poor"], r["households"])
+        r["near_poor_rate"] = of(r["near_poor"], r["households"])
+        r["poor_person_rate"] = of(r["poor_persons"], r["persons"])
+        r["near_poor_person_rate"] = of(r["near_poor_persons"], r["persons"])
     return [*rows, total]
 
 
 def report_years(user: Any) -> tuple[list[int], set[int]]:
     """Review years with assessments or old communes' results in the user's area, newest
     first, and which of them have old results only."""
-    from langso.geo.queries import communes_for
     from langso.poverty import legacy
 
     assessed = set(
         assessments_for(user).values_list("review_year", flat=True).distinct().order_by()
     )
-    old = set(legacy.legacy_years(list(communes_for(user).values_list("code", flat=True))))
+    old = set(legacy.legacy_years(list(_own_communes(user).values_list("code", flat=True))))
     return sorted(assessed | old, reverse=True), old - assessed

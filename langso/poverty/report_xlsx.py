@@ -28,8 +28,8 @@ BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def _rate(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 2) if whole else None
+def _rate(part: int | None, whole: int | None) -> float | None:
+    return round(100 * part / whole, 2) if part is not None and whole else None
 
 
 def _head(ws, title: str, lines: list[str], columns: list[str]) -> None:
@@ -164,7 +164,11 @@ def groups_sheet(ws, tables: list[dict[str, Any]], lines: list[str]) -> None:
     _head(
         ws,
         "HỘ NGHÈO, HỘ CẬN NGHÈO THEO NHÓM ĐỐI TƯỢNG",
-        [*lines, "Một hộ có thể thuộc nhiều nhóm; cột 5 là hộ không thuộc nhóm nào."],
+        [
+            *lines,
+            "Một hộ có thể thuộc nhiều nhóm; cột 5: hộ không thuộc nhóm nào; cột 6: hộ chưa ghi "
+            "nhận đủ (không thuộc nhóm đã biết nhưng thiếu thông tin).",
+        ],
         [
             "",
             "1. Tổng số",
@@ -172,10 +176,11 @@ def groups_sheet(ws, tables: list[dict[str, Any]], lines: list[str]) -> None:
             "3. Hộ không có khả năng lao động",
             "4. Hộ có người có công",
             "5. Hộ khác",
+            "6. Chưa rõ",
         ],
     )
     for t in tables:
-        keys = ("total", "minority", "no_working_capacity", "merit", "other")
+        keys = ("total", "minority", "no_working_capacity", "merit", "other", "unknown")
         ws.append([str(t["label"]), *(t[k] for k in keys)])
 
 
@@ -232,8 +237,10 @@ def workbook(
         movement_sheet(
             wb.create_sheet("Diễn biến cận nghèo"), near_poor_movement, lines, near_poor=True
         )
-    deprivation_sheet(wb.create_sheet("Thiếu hụt"), deprivations, lines)
-    groups_sheet(wb.create_sheet("Nhóm"), groups, lines)
+    if deprivations:
+        deprivation_sheet(wb.create_sheet("Thiếu hụt"), deprivations, lines)
+    if groups:
+        groups_sheet(wb.create_sheet("Nhóm"), groups, lines)
     if ethnicity is not None:
         ethnicity_sheet(wb.create_sheet("Dân tộc"), ethnicity, lines)
     if children is not None:

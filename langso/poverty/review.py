@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,6 +63,14 @@ def _in_step(review: Review, *steps: str) -> None:
         )
 
 
+def _lock(review: Review, *steps: str) -> Review:
+    """The review's row locked for this transaction, still at one of ``steps``: two officers
+    acting at once (or a double tap) cannot both pass the same check."""
+    locked = Review.objects.select_for_update().select_related("commune").get(pk=review.pk)
+    _in_step(locked, *steps)
+    return locked
+
+
 def _event(review: Review, actor: Any, action: str, note: str = "", step: str = "") -> None:
     ReviewEvent.objects.create(
         review=review, step=step or review.step, action=action, note=note[:300], by=actor
@@ -102,12 +110,25 @@ def open_review(
                 % {"year": review_year, "end": f"{window.decide_by:%d/%m/%Y}"}
             }
         )
+    if kind == ReviewKind.REGULAR and review_year != today.year:
+        raise ValidationError(
+            {"review_year": _("Rà soát thường xuyên chỉ cho danh sách của năm nay.")}
+        )
     if (
         kind == ReviewKind.PERIODIC
         and Review.objects.filter(commune=commune, review_year=review_year, kind=kind).exists()
     ):
         raise ValidationError({"review_year": _("Xã đã mở đợt rà soát định kỳ của năm này.")})
     standard = for_year(review_year)
+    try:
+        return _open(actor, commune, review_year, kind, today, window, procedure, standard)
+    except IntegrityError:  # the same periodic review opened twice at once (a double tap)
+        raise ValidationError(
+            {"review_year": _("Xã đã mở đợt rà soát định kỳ của năm này.")}
+        ) from None
+
+
+def _open(actor, commune, review_year, kind, today, window, procedure, standard) -> Review:
     with transaction.atomic():
         review = Review.objects.create(
             commune=commune,
@@ -161,15 +182,41 @@ def add_application(
         raise ValidationError({"applied_on": _("Ngày đề nghị ở tương lai.")})
     if ReviewHousehold.objects.filter(review=review, household=household).exists():
         raise ValidationError({"household": _("Hộ đã có trong danh sách rà soát.")})
-    with transaction.atomic():
-        entry = ReviewHousehold.objects.create(
-            review=review,
-            household=household,
-            village_id=household.village_id,
-            source=ReviewSource.APPLICATION,
-            applied_on=applied_on,
-            updated_by=actor,
+    if (
+        ReviewHousehold.objects.filter(household=household, review__review_year=review.review_year)
+        .exclude(review__step=ReviewStep.CLOSED)
+        .exists()
+    ):
+        raise ValidationError(
+            {"household": _("Hộ đang ở trong một đợt rà soát khác của năm này chưa kết thúc.")}
         )
+    # A household on the lists in force (asking, say, to be recognised out of poverty) keeps
+    # that as its reason and goes straight to Phiếu B; any other gets Phiếu A first.
+    in_force = review.review_year - (1 if review.kind == ReviewKind.PERIODIC else 0)
+    listed = (
+        Assessment.objects.filter(
+            household=household,
+            review_year=in_force,
+            is_current=True,
+            poverty_class__in=list(LISTED_CLASSES),
+        )
+        .values_list("poverty_class", flat=True)
+        .first()
+    )
+    try:
+        with transaction.atomic():
+            entry = ReviewHousehold.objects.create(
+                review=review,
+                household=household,
+                village_id=household.village_id,
+                source=LISTED_CLASSES[listed] if listed else ReviewSource.APPLICATION,
+                screen=ScreenResult.SURVEY if listed else ScreenResult.PENDING,
+                applied_on=applied_on,
+                updated_by=actor,
+            )
+    except IntegrityError:  # the same household added twice at once
+        raise ValidationError({"household": _("Hộ đã có trong danh sách rà soát.")}) from None
+    with transaction.atomic():
         _event(review, actor, "application", household.code)
     return entry
 
@@ -247,6 +294,7 @@ def screen_household(
     if survey is None:
         raise ValidationError({"screen": _("Hãy trả lời mọi câu hỏi của Phiếu A.")})
     with transaction.atomic():
+        _lock(review, ReviewStep.SURVEY)
         entry.screen_answers = answers
         entry.screen = ScreenResult.SURVEY if survey else ScreenResult.EXCLUDED
         entry.updated_by = actor
@@ -296,8 +344,13 @@ def survey_household(
         _not_adopted(entry)
     if entry.screen != ScreenResult.SURVEY:
         raise ValidationError({"survey": _("Hộ chưa được Phiếu A chuyển sang khảo sát Phiếu B.")})
+    if not review.opened_on <= surveyed_on <= timezone.localdate():
+        raise ValidationError(
+            {"surveyed_on": _("Ngày khảo sát phải từ ngày bắt đầu rà soát đến hôm nay.")}
+        )
     household = entry.household
     with transaction.atomic():
+        _lock(review, ReviewStep.POSTING if recheck else ReviewStep.SURVEY)
         survey = income_survey_record(
             actor=actor,
             household=household,
@@ -316,8 +369,17 @@ def survey_household(
             update_fields=["survey", "assessment", "proposed_class", "updated_by", "updated_at"]
         )
         if recheck is not None:
-            recheck.corrected_class = assessment.poverty_class or PovertyClass.ABOVE
-            recheck.save(update_fields=["corrected_class"])
+            if not assessment.poverty_class:  # rolls the re-check back: the complaint stays open
+                raise ValidationError(
+                    {"survey": _("Phiếu B chưa cho phân loại được hộ: chưa thể kết luận phúc tra.")}
+                )
+            # every upheld complaint waiting on this household is answered by this re-check
+            Complaint.objects.filter(
+                review_id=entry.review_id,
+                entry=entry,
+                resolution=ComplaintResolution.UPHELD,
+                corrected_class="",
+            ).update(corrected_class=assessment.poverty_class)
         _event(
             review,
             actor,
@@ -362,8 +424,17 @@ def record_meeting(
         errors["attendees"] = _("Cuộc họp phải có người dự.")
     elif not 0 <= votes_for <= attendees:
         errors["votes_for"] = _("Số người đồng ý không thể lớn hơn số người dự họp.")
+    last_survey = (
+        ReviewHousehold.objects.filter(review=review, village=village)
+        .exclude(survey=None)
+        .aggregate(last=Max("survey__surveyed_on"))["last"]
+    )
     if held_on < review.opened_on or held_on > timezone.localdate():
         errors["held_on"] = _("Ngày họp phải từ ngày bắt đầu rà soát đến hôm nay.")
+    elif last_survey and held_on < last_survey:
+        errors["held_on"] = _("Ngày họp phải sau ngày khảo sát cuối cùng của thôn (%s).") % (
+            f"{last_survey:%d/%m/%Y}"
+        )
     if not minutes_village or not minutes_commune:
         errors["minutes_commune"] = _("Hãy tải lên %d biên bản đã ký.") % procedure.minutes_required
     if not chair_name.strip() or not secretary_name.strip():
@@ -372,6 +443,9 @@ def record_meeting(
         raise ValidationError(errors)
     adopted = proc.meeting_adopted(attendees, votes_for, procedure)
     with transaction.atomic():
+        _lock(review, ReviewStep.MEETING)
+        if VillageMeeting.objects.filter(review=review, village=village, adopted=True).exists():
+            raise ValidationError({"village": _("Cuộc họp của thôn đã thông qua kết quả.")})
         meeting = VillageMeeting.objects.create(
             review=review,
             village=village,
@@ -402,11 +476,20 @@ def record_meeting(
 # --- step 4: public posting and complaints --------------------------------------------------------
 
 
-def start_posting(*, actor: Any, review: Review, starts_on: dt.date, place: str) -> Review:
+def start_posting(
+    *,
+    actor: Any,
+    review: Review,
+    starts_on: dt.date,
+    place: str,
+    today: dt.date | None = None,
+) -> Review:
     """Post the list publicly (village cultural house, commune office) for the procedure's
-    number of working days."""
+    number of working days, from today or a later day: a posting cannot be recorded as having
+    started in the past, or its period could be over before anyone saw the list."""
     _check(actor, review.commune)
     _in_step(review, ReviewStep.POSTING)
+    today = today or timezone.localdate()
     if review.posting_started is not None:
         raise ValidationError({"starts_on": _("Danh sách đã được niêm yết.")})
     if not place.strip():
@@ -421,10 +504,14 @@ def start_posting(*, actor: Any, review: Review, starts_on: dt.date, place: str)
                 % f"{last_meeting or review.opened_on:%d/%m/%Y}"
             }
         )
-    review.posting_started = starts_on
-    review.posting_ends = proc.posting_end(starts_on, procedure_of(review))
-    review.posting_place = place.strip()
+    if starts_on < today:
+        raise ValidationError({"starts_on": _("Ngày bắt đầu niêm yết không thể trước hôm nay.")})
     with transaction.atomic():
+        if _lock(review, ReviewStep.POSTING).posting_started is not None:
+            raise ValidationError({"starts_on": _("Danh sách đã được niêm yết.")})
+        review.posting_started = starts_on
+        review.posting_ends = proc.posting_end(starts_on, procedure_of(review))
+        review.posting_place = place.strip()
         review.save(update_fields=["posting_started", "posting_ends", "posting_place"])
         _event(review, actor, "posted", f"{starts_on:%d/%m/%Y}–{review.posting_ends:%d/%m/%Y}")
     return review
@@ -456,6 +543,7 @@ def lodge_complaint(
     if not text.strip() or not complainant.strip():
         raise ValidationError({"text": _("Ghi người phản ánh và nội dung phản ánh.")})
     with transaction.atomic():
+        _lock(review, ReviewStep.POSTING)
         complaint = Complaint.objects.create(
             review=review,
             entry=entry,
@@ -481,6 +569,9 @@ def resolve_complaint(*, actor: Any, complaint: Complaint, resolution: str, note
     if not note.strip():
         raise ValidationError({"note": _("Ghi cách đã kiểm tra phản ánh.")})
     with transaction.atomic():
+        _lock(review, ReviewStep.POSTING)
+        if Complaint.objects.filter(pk=complaint.pk).exclude(resolution="").exists():
+            raise ValidationError({"resolution": _("Phản ánh này đã được giải quyết.")})
         complaint.resolution = resolution
         complaint.resolution_note = note.strip()
         complaint.resolved_by = actor
@@ -562,9 +653,17 @@ def decide(
             ["final_class", "outcome", "certificate_seq", "certificate_number", "updated_by"],
             batch_size=500,
         )
+        confirmed = [e.assessment_id for e in entries if e.assessment_id]
+        # What the chair recognised is the year's current assessment of each household, even if
+        # someone re-assessed it after its Phiếu B: reports and next year's list read it.
         Assessment.objects.filter(
-            pk__in=[e.assessment_id for e in entries if e.assessment_id]
-        ).update(confirmed_by=actor, confirmed_at=now)
+            household_id__in=[e.household_id for e in entries if e.assessment_id],
+            review_year=review.review_year,
+            is_current=True,
+        ).exclude(pk__in=confirmed).update(is_current=False)
+        Assessment.objects.filter(pk__in=confirmed).update(
+            confirmed_by=actor, confirmed_at=now, is_current=True
+        )
         certified = sum(e.final_class in RECOGNISED for e in entries)
         review.decision_number = number.strip()
         review.decision_date = decision_date

@@ -199,7 +199,8 @@ def regular_months(user: Any, year: int) -> list[MonthRow]:
         )
         per_month.setdefault(month, {})[r["outcome"]] = r["n"]
     counted = dict(
-        reviews.annotate(month=TruncMonth("decision_date"))
+        reviews.order_by()  # the list's order would split the groups by review
+        .annotate(month=TruncMonth("decision_date"))
         .values("month")
         .annotate(n=Count("pk"))
         .values_list("month", "n")

@@ -216,7 +216,9 @@ def _detail(request: HttpRequest, r: Review, bound: dict | None = None) -> HttpR
                 villages=[v for v in villages if not v.adopted], initial={"held_on": today}
             ),
             posting_form=PostingForm(initial={"starts_on": today}),
-            complaint_form=ComplaintForm(entries=shown, heads=heads, initial={"lodged_on": today}),
+            complaint_form=_complaint_form(r, initial={"lodged_on": today})
+            if r.step == ReviewStep.POSTING
+            else None,
             resolve_form=ResolveForm(),
             decision_form=DecisionForm(initial={"decision_date": today}),
         )
@@ -395,7 +397,13 @@ def review_meeting(request: HttpRequest, review_id: int) -> HttpResponse:
 
 @login_required
 def meeting_minutes(request: HttpRequest, review_id: int, meeting_id: int, which: str):
-    """A signed minutes file, for users of the review's area only."""
+    """A signed minutes file (it names and is signed by residents): for the officials who run
+    or check reviews in the review's area; each download is logged."""
+    from langso.audit.services import record_read
+
+    user = request.user
+    if not (user.can(Capability.ASSESS_POVERTY) or user.can(Capability.VIEW_SENSITIVE)):
+        raise PermissionDenied
     r = _review(request, review_id)
     try:
         meeting = review_queries.meeting_in(r, meeting_id)
@@ -404,7 +412,17 @@ def meeting_minutes(request: HttpRequest, review_id: int, meeting_id: int, which
     if which not in ("village", "commune"):
         raise Http404
     stored = getattr(meeting, f"minutes_{which}")
-    return FileResponse(stored.open("rb"), filename=stored.name.rsplit("/", 1)[-1])
+    try:
+        handle = stored.open("rb")
+    except OSError:
+        raise Http404 from None
+    record_read(
+        actor=user,
+        obj=meeting,
+        fields=(f"minutes_{which}",),
+        message=f"biên bản họp dân {meeting.village.name}",
+    )
+    return FileResponse(handle, filename=stored.name.rsplit("/", 1)[-1])
 
 
 @login_required
@@ -432,12 +450,19 @@ def posting_list(request: HttpRequest, review_id: int) -> HttpResponse:
     )
 
 
+def _complaint_form(r: Review, data=None, entries=None, **kwargs) -> ComplaintForm:
+    """Any household of the review's list may be complained about (not only the page shown)."""
+    entries = entries if entries is not None else list(review_queries.entries_of(r))
+    heads = review_queries.heads_of(entries) if data is None else None
+    return ComplaintForm(data, entries=entries, heads=heads, **kwargs)
+
+
 @login_required
 @require_POST
 def complaint_add(request: HttpRequest, review_id: int) -> HttpResponse:
     r = _review(request, review_id)
     entries = list(review_queries.entries_of(r))
-    form = ComplaintForm(request.POST, entries=entries)
+    form = _complaint_form(r, data=request.POST, entries=entries)
     if not form.is_valid():
         messages.error(request, _("Hãy nhập ngày, người phản ánh và nội dung."))
         return redirect("poverty:review", review_id=r.pk)

@@ -25,6 +25,14 @@ from langso.registry.queries import households_for
 SENSITIVE_FACTS = frozenset({"undernourished", "has_disability", "has_chronic_illness"})
 
 
+def _year(text: str | None) -> int:
+    """A review year from a request (the current one if absent or not a number)."""
+    try:
+        return int(text or "")
+    except ValueError:
+        return current_review_year()
+
+
 def current_review_year(today: dt.date | None = None) -> int:
     """The review year whose lists are in force today (the periodic review of the autumn
     prepares the next year's)."""
@@ -72,7 +80,7 @@ def household_assessment(request: HttpRequest, household_id: int) -> HttpRespons
     household = get_object_or_404(households_for(request.user), pk=household_id)
     user = request.user
     sensitive = user.can(Capability.VIEW_SENSITIVE)
-    year = int(request.GET.get("year") or current_review_year())
+    year = _year(request.GET.get("year"))
     try:
         standard = for_year(year)
     except StandardError:
@@ -107,7 +115,7 @@ def household_assessment(request: HttpRequest, household_id: int) -> HttpRespons
 @require_POST
 def household_assess(request: HttpRequest, household_id: int) -> HttpResponse:
     household = get_object_or_404(households_for(request.user), pk=household_id)
-    year = int(request.POST.get("year") or current_review_year())
+    year = _year(request.POST.get("year"))
     try:
         _result, row = services.assess_household(
             actor=request.user, household=household, review_year=year
@@ -204,6 +212,27 @@ def check_file_page(request: HttpRequest) -> HttpResponse:
     return render(request, "poverty/check_file.html", {"form": form})
 
 
+def _sensitive_tables(user, year: int, basis: str) -> dict:
+    """Households by ethnicity and children's deprivations: aggregates of sensitive personal
+    data (ethnicity, health), for users who may see such data only; each showing is logged."""
+    from langso.audit.services import record_read
+
+    if not user.can(Capability.VIEW_SENSITIVE):
+        return {}
+    tables = {
+        "ethnicity": queries.by_ethnicity(user, year, basis),
+        "children": queries.children(user, year, basis),
+    }
+    record_read(
+        actor=user,
+        object_type="poverty.report",
+        fields=("ethnicity", "undernourished", "has_health_insurance", "in_school"),
+        count=sum(r["poor"] + r["near_poor"] for r in tables["ethnicity"] if not r["is_total"]),
+        message=f"báo cáo nghèo năm {year}: theo dân tộc, trẻ em",
+    )
+    return tables
+
+
 def _report_params(request: HttpRequest) -> dict:
     """Year, comparison year and boundary basis of a report, from the query string."""
     years, old_only = queries.report_years(request.user)
@@ -253,10 +282,10 @@ def reports_page(request: HttpRequest) -> HttpResponse:
         ]
         if deprivations
         else [],
-        groups=queries.groups(user, year, basis),
-        ethnicity=queries.by_ethnicity(user, year, basis),
-        children=queries.children(user, year, basis),
     )
+    if not context["legacy"]:
+        context["groups"] = queries.groups(user, year, basis)
+        context.update(_sensitive_tables(user, year, basis))
     if context["households_both"]:
         context["movement"] = queries.movement_between(user, compare, year, basis)
         context["near_poor_movement"] = queries.movement_between(
@@ -307,10 +336,9 @@ def reports_xlsx(request: HttpRequest) -> HttpResponse:
         )
         if both
         else None,
-        deprivations=queries.deprivations(user, year, basis),
-        groups=queries.groups(user, year, basis),
-        ethnicity=queries.by_ethnicity(user, year, basis),
-        children=queries.children(user, year, basis),
+        deprivations=[] if params["legacy"] else queries.deprivations(user, year, basis),
+        groups=[] if params["legacy"] else queries.groups(user, year, basis),
+        **({} if params["legacy"] else _sensitive_tables(user, year, basis)),
     )
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -80,3 +80,10 @@ def test_a_households_assessments_are_not_served_outside_the_area(two_communes):
 def test_a_year_out_of_range_is_a_422_not_a_500():
     response = api_client(analyst("04")).get("/api/v1/poverty/reports/results?year=99999")
     assert response.status_code == 422
+
+
+def test_a_movement_asked_backwards_is_a_422():
+    response = api_client(analyst("04")).get(
+        "/api/v1/poverty/reports/movement?before=2026&after=2025"
+    )
+    assert response.status_code == 422

@@ -110,3 +110,21 @@ def test_an_old_commune_of_another_province_is_refused():
     with pytest.raises(ValidationError) as refused:
         _load(HEADER + f"{other},2023,100,20,10,,\n")
     assert "không thuộc tỉnh của bạn" in refused.value.messages[0]
+
+
+def test_a_count_one_old_commune_did_not_give_leaves_the_total_unknown():
+    a, b = _old_communes(False, 2)
+    header = "Mã xã cũ,Năm,Số hộ,Hộ nghèo,Hộ cận nghèo,Số người,Người nghèo\n"
+    _load(header + f"{a},2023,100,20,10,400,90\n{b},2023,100,20,10,,\n")
+    total = legacy_results(analyst("04"), 2023)[-1]
+    assert (total["persons"], total["poor_person_rate"], total["poor_rate"]) == (None, None, 20.0)
+    response = signed_in(province_admin("04")).get("/poverty/reports/xlsx/", {"year": 2023})
+    assert response.status_code == 200
+
+
+def test_poor_persons_without_the_number_of_persons_is_refused():
+    (a,) = _old_communes(False)
+    header = "Mã xã cũ,Năm,Số hộ,Hộ nghèo,Hộ cận nghèo,Người nghèo\n"
+    with pytest.raises(ValidationError) as refused:
+        _load(header + f"{a},2023,100,20,10,90\n")
+    assert "cần tổng số người" in refused.value.messages[0]

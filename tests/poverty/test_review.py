@@ -169,8 +169,9 @@ def walk(scene, to: str) -> Scene:
                 meet(scene, Village.objects.get(commune=r.commune, name=village))
         elif step == "posting":
             if r.posting_started is None:
+                starts = r.opened_on + POSTING_AFTER
                 review.start_posting(
-                    actor=scene.officer, review=r, starts_on=r.opened_on + POSTING_AFTER, place="x"
+                    actor=scene.officer, review=r, starts_on=starts, place="x", today=starts
                 )
             finish(scene, today=r.posting_ends + dt.timedelta(days=1))
             continue
@@ -418,7 +419,9 @@ def test_a_meeting_cannot_be_recorded_at_the_survey_step():
 def test_the_posting_cannot_start_at_the_meeting_step():
     scene = review_at("meeting")
     with pytest.raises(StepError):
-        review.start_posting(actor=scene.officer, review=scene.review, starts_on=POSTED, place="x")
+        review.start_posting(
+            actor=scene.officer, review=scene.review, starts_on=POSTED, place="x", today=POSTED
+        )
     assert scene.refresh().posting_started is None
 
 
@@ -515,14 +518,16 @@ def test_the_posting_ends_after_three_working_days():
     scene = review_at("posting")
     friday = dt.date(2025, 10, 31)
     posted = review.start_posting(
-        actor=scene.officer, review=scene.review, starts_on=friday, place="x"
+        actor=scene.officer, review=scene.review, starts_on=friday, place="x", today=friday
     )
     assert posted.posting_ends == dt.date(2025, 11, 4)
 
 
 def test_the_posting_step_cannot_finish_before_the_posting_ends():
     scene = review_at("posting")
-    review.start_posting(actor=scene.officer, review=scene.review, starts_on=POSTED, place="x")
+    review.start_posting(
+        actor=scene.officer, review=scene.review, starts_on=POSTED, place="x", today=POSTED
+    )
     with pytest.raises(StepError) as error:
         finish(scene, today=POSTING_ENDS)
     assert raised_blockers(error) == ["posting_running"]
@@ -536,11 +541,14 @@ def test_the_posting_cannot_start_before_the_meetings_were_held():
             review=scene.review,
             starts_on=OPENED + MEETING_AFTER - dt.timedelta(days=1),
             place="x",
+            today=OPENED,
         )
 
 
 def posted(scene) -> Scene:
-    review.start_posting(actor=scene.officer, review=scene.review, starts_on=POSTED, place="x")
+    review.start_posting(
+        actor=scene.officer, review=scene.review, starts_on=POSTED, place="x", today=POSTED
+    )
     return scene
 
 
@@ -614,7 +622,7 @@ def test_the_class_of_the_resurvey_after_an_upheld_complaint_is_what_the_decisio
     )
 
 
-def test_after_two_upheld_complaints_the_last_resurvey_is_what_the_decision_recognises():
+def test_one_recheck_answers_every_upheld_complaint_on_the_household():
     scene = posted(review_at("posting"))
     later = complain(scene, scene.poor, on=POSTING_ENDS)
     earlier = complain(scene, scene.poor, on=POSTED)
@@ -623,9 +631,13 @@ def test_after_two_upheld_complaints_the_last_resurvey_is_what_the_decision_reco
             actor=scene.officer, complaint=complaint, resolution="upheld", note="Đã xác minh."
         )
     survey(scene, scene.poor, best=True)
-    survey(scene, scene.poor)
+    assert set(
+        Complaint.objects.filter(pk__in=[later.pk, earlier.pk]).values_list(
+            "corrected_class", flat=True
+        )
+    ) == {"above"}
     walk(scene, "closed")
-    assert scene.entry(scene.poor).final_class == "poor"
+    assert scene.entry(scene.poor).final_class == "above"
 
 
 def test_a_household_without_an_upheld_complaint_is_not_surveyed_at_the_posting_step():
@@ -795,3 +807,53 @@ def test_regular_reviews_are_reported_by_month_with_the_5th_of_the_next_as_due_d
         1,
         {"poor": 1},
     )
+
+
+def test_a_posting_cannot_be_recorded_as_started_before_today():
+    scene = review_at("posting")
+    with pytest.raises(ValidationError) as refused:
+        review.start_posting(
+            actor=scene.officer,
+            review=scene.review,
+            starts_on=POSTED,
+            place="x",
+            today=POSTED + dt.timedelta(days=1),
+        )
+    assert "starts_on" in refused.value.message_dict
+
+
+def test_a_listed_household_that_applies_in_a_regular_review_keeps_its_class_as_reason():
+    scene = walk(review_at("list"), "closed")  # the poor household is recognised poor for 2026
+    regular = review.open_review(
+        actor=scene.officer,
+        commune=scene.village.commune,
+        review_year=YEAR,
+        kind="regular",
+        today=dt.date(2026, 3, 16),
+    )
+    entry = review.add_application(
+        actor=scene.officer, review=regular, household=scene.poor, applied_on=dt.date(2026, 3, 16)
+    )
+    assert (entry.source, entry.screen) == ("poor", "survey")
+
+
+def test_a_regular_review_is_for_the_lists_of_the_current_year():
+    officer = commune_officer("01273")
+    village = VillageFactory(commune_id="01273")
+    with pytest.raises(ValidationError):
+        review.open_review(
+            actor=officer,
+            commune=village.commune,
+            review_year=2027,
+            kind="regular",
+            today=dt.date(2026, 3, 16),
+        )
+
+
+def test_the_decision_makes_the_assessment_it_confirms_the_current_one():
+    scene = review_at("decision")
+    entry = scene.entry(scene.poor)
+    assess_household(actor=scene.officer, household=scene.poor, review_year=YEAR)  # a re-run
+    decide(scene)
+    current = Assessment.objects.get(household=scene.poor, review_year=YEAR, is_current=True)
+    assert current.pk == entry.assessment_id

@@ -66,8 +66,9 @@ def _closed_review(officer) -> tuple[Review, ReviewHousehold]:
         minutes_commune=SimpleUploadedFile("xa.pdf", b"%PDF-1.4 xa"),
     )
     r = review.finish_step(actor=officer, review=r, today=dt.date(2025, 10, 11))
+    posted = dt.date(2025, 11, 3)
     review.start_posting(
-        actor=officer, review=r, starts_on=dt.date(2025, 11, 3), place="Nhà văn hóa"
+        actor=officer, review=r, starts_on=posted, place="Nhà văn hóa", today=posted
     )
     r = review.finish_step(actor=officer, review=r, today=dt.date(2025, 11, 10))
     review.decide(
