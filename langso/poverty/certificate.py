@@ -18,7 +18,8 @@ from django.template.loader import render_to_string
 from langso.core.field_encryption import decrypt
 from langso.poverty.models import Review, ReviewHousehold
 from langso.registry.ethnicity import catalogue as ethnic_groups
-from langso.registry.models import Member, Relationship, Sex
+from langso.registry.models import Sex
+from langso.registry.queries import members_of
 
 FIELDS = ("full_name", "ethnicity", "id_number", "relationship", "birth_year")
 
@@ -51,8 +52,7 @@ def _ethnicity(code: str) -> str:
 
 def certificate_of(entry: ReviewHousehold) -> Certificate:
     household = entry.household
-    members = list(Member.objects.filter(household=household, is_active=True).order_by("pk"))
-    members.sort(key=lambda m: (m.relationship != Relationship.HEAD, m.pk))
+    members = list(members_of(household))  # the head first, then by age
     head = members[0] if members else None
     village, commune = household.village, household.commune
     return Certificate(

@@ -195,6 +195,29 @@ def review_at(step: str = "list") -> Scene:
     return walk(Scene(officer, village, other_village, poor, near_poor, opened), step)
 
 
+REGULAR_OPENED = dt.date(2026, 3, 16)  # a regular review of the 2026 lists, from the 15th
+
+
+def open_regular(scene) -> Review:
+    return review.open_review(
+        actor=scene.officer,
+        commune=scene.village.commune,
+        review_year=YEAR,
+        kind="regular",
+        today=REGULAR_OPENED,
+    )
+
+
+def regular_review_with_a_newcomer(scene):
+    """A regular review of the scene's commune with one poor household that applied to it."""
+    regular = open_regular(scene)
+    newcomer = household(scene.village, facts=POOR_FACTS)
+    review.add_application(
+        actor=scene.officer, review=regular, household=newcomer, applied_on=REGULAR_OPENED
+    )
+    return Scene(scene.officer, scene.village, scene.other_village, None, None, regular), newcomer
+
+
 def raised_blockers(error) -> list[str]:
     return [b.code for b in error.value.blockers]
 
@@ -686,18 +709,7 @@ def test_a_household_that_left_poverty_gets_no_certificate():
 
 def test_certificate_numbers_continue_through_the_reviews_of_the_commune_and_year():
     scene = walk(review_at("list"), "closed")
-    regular = review.open_review(
-        actor=scene.officer,
-        commune=scene.village.commune,
-        review_year=YEAR,
-        kind="regular",
-        today=dt.date(2026, 3, 16),
-    )
-    later = Scene(scene.officer, scene.village, scene.other_village, None, None, regular)
-    newcomer = household(scene.village, facts=POOR_FACTS)
-    review.add_application(
-        actor=scene.officer, review=regular, household=newcomer, applied_on=dt.date(2026, 3, 16)
-    )
+    later, newcomer = regular_review_with_a_newcomer(scene)
     walk(later, "closed")
     assert later.entry(newcomer).certificate_number == "3/GCN-HN.HCN"
 
@@ -787,18 +799,7 @@ def test_regular_reviews_are_reported_by_month_with_the_5th_of_the_next_as_due_d
     from langso.poverty.review_queries import regular_months
 
     scene = walk(review_at("list"), "closed")  # a periodic review: not in the monthly report
-    regular = review.open_review(
-        actor=scene.officer,
-        commune=scene.village.commune,
-        review_year=YEAR,
-        kind="regular",
-        today=dt.date(2026, 3, 16),
-    )
-    later = Scene(scene.officer, scene.village, scene.other_village, None, None, regular)
-    newcomer = household(scene.village, facts=POOR_FACTS)
-    review.add_application(
-        actor=scene.officer, review=regular, household=newcomer, applied_on=dt.date(2026, 3, 16)
-    )
+    later, _ = regular_review_with_a_newcomer(scene)
     walk(later, "closed")  # decided on 21 May 2026
     (row,) = regular_months(scene.officer, 2026)
     assert (row.month, row.due, row.reviews, row.counts) == (
@@ -824,15 +825,9 @@ def test_a_posting_cannot_be_recorded_as_started_before_today():
 
 def test_a_listed_household_that_applies_in_a_regular_review_keeps_its_class_as_reason():
     scene = walk(review_at("list"), "closed")  # the poor household is recognised poor for 2026
-    regular = review.open_review(
-        actor=scene.officer,
-        commune=scene.village.commune,
-        review_year=YEAR,
-        kind="regular",
-        today=dt.date(2026, 3, 16),
-    )
+    regular = open_regular(scene)
     entry = review.add_application(
-        actor=scene.officer, review=regular, household=scene.poor, applied_on=dt.date(2026, 3, 16)
+        actor=scene.officer, review=regular, household=scene.poor, applied_on=REGULAR_OPENED
     )
     assert (entry.source, entry.screen) == ("poor", "survey")
 
