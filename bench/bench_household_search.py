@@ -103,6 +103,7 @@ def _batches(plan, batch: int = 5000) -> Iterator[tuple[list, list, list]]:
                     _TOKEN if number else "",
                     field_encryption.lookup_hash(number),
                     number[-4:],
+                    commune,
                 )
             )
         minority = any(p[6] not in ("", "01") for p in people)
@@ -172,6 +173,7 @@ def fill(households: int) -> None:
                     "id_number_encrypted",
                     "id_number_hash",
                     "id_number_last4",
+                    "search_commune",
                 ),
                 mm,
             )
@@ -210,6 +212,7 @@ def _kinds(samples: dict[str, list]) -> list[Kind]:
     surname, given, code, village = (pick(n) for n in ("surname", "given", "code", "village"))
     return [
         Kind('name prefix ("Nông Văn")', lambda rng: {"q": surname(rng)}),
+        Kind('surname alone ("Hoàng")', lambda rng: {"q": surname(rng).split()[0]}),
         Kind('given name ("Dũng")', lambda rng: {"q": given(rng)}),
         Kind("full name", lambda rng: {"q": rng.choice(samples["full"])}),
         Kind("household code", lambda rng: {"q": code(rng)}),
@@ -281,7 +284,7 @@ def _run_query(user, data: dict[str, str]) -> tuple[float, int]:
 
     start = time.perf_counter()
     filterset = HouseholdFilter(data, queries.households_for(user), user=user)
-    households = filterset.qs.order_by(*queries.LIST_ORDER)
+    households = filterset.listing()
     page = CappedPaginator(households, PAGE, cap=LIST_COUNT_CAP).get_page(1)
     queries.with_heads(list(page.object_list))
     return (time.perf_counter() - start) * 1000, page.paginator.count
@@ -293,8 +296,9 @@ def _explain(user, data: dict[str, str]) -> str:
     from langso.registry.filters import HouseholdFilter
     from langso.registry.views import LIST_COUNT_CAP
 
-    households = HouseholdFilter(data, queries.households_for(user), user=user).qs
-    households = households.order_by(*queries.LIST_ORDER)
+    households = HouseholdFilter(data, queries.households_for(user), user=user).listing()
+    if not hasattr(households, "explain"):
+        return f"{data}: searched by name, commune by commune (registry/name_search.py)"
     page = households[:PAGE].explain()
     count = households.order_by()[: LIST_COUNT_CAP + 1].values("pk").explain()  # as paged
     return f"{data}\n  page:\n{page}\n  count (its first {LIST_COUNT_CAP + 1:,} rows):\n{count}"

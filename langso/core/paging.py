@@ -19,6 +19,9 @@ class CappedPaginator(Paginator):
         # COUNT(*) over "... LIMIT cap + 1": the database stops at cap + 1 rows. In no order:
         # any cap + 1 rows count the same, and without ORDER BY the database need not find
         # (and sort) every match before it can stop.
+        counted = getattr(self.object_list, "count_upto", None)  # a list that counts itself
+        if counted is not None:
+            return counted(self.cap + 1)
         return min(self.object_list.order_by()[: self.cap + 1].count(), self.cap + 1)
 
     @property

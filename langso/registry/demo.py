@@ -213,6 +213,7 @@ def _save(batch: list) -> None:
             for sex, year, rel, name, ethnicity, cccd, insured, facts in b["members"]:
                 m = Member(
                     household=h,
+                    search_commune=h.commune_id,
                     full_name=name,
                     name_key=plain(name),
                     given_key=given_key(plain(name)),

@@ -6,6 +6,7 @@ and the searches use indexes on both databases (see ``prefix``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import django_filters
@@ -14,11 +15,14 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from langso.accounts.roles import Capability
+from langso.accounts.scope import area_of
 from langso.core import field_encryption
 from langso.geo.names import plain
 from langso.registry.cccd import normalise as normalise_id
 from langso.registry.ethnicity import catalogue
 from langso.registry.models import DigitalObservation, Household, Member
+from langso.registry.name_search import NameListing, name_conditions
+from langso.registry.queries import LIST_ORDER
 from langso.registry.records import DIGITAL_FIELDS
 
 
@@ -107,11 +111,39 @@ class HouseholdFilter(django_filters.FilterSet):
         key = plain(text)
         if not key:
             return queryset
-        names = prefix("name_key", key)
-        if " " not in key:
-            names |= prefix("given_key", key)
-        people = Member.objects.filter(names, is_active=True)
+        names = Q()
+        for condition in name_conditions(key):
+            names |= condition
+        communes = self._search_communes()
+        if communes is None or self.form.cleaned_data.get("inactive"):
+            people = Member.objects.filter(names, is_active=True)
+        else:  # the (commune, name) indexes; inactive households are not listed anyway
+            people = Member.objects.filter(names, search_commune__in=communes)
         return queryset.filter(pk__in=people.values("household_id"))
+
+    def _search_communes(self) -> list[str] | None:
+        """The communes a name search covers, when the user's area is whole communes (a
+        commune officer, a province); None for a national area or a set of villages."""
+        area = area_of(self.user)
+        if area.everything or area.villages or self.user is None:
+            return None
+        communes = area.communes | area.province_communes
+        chosen = self.form.cleaned_data.get("commune")
+        return sorted(communes & {chosen} if chosen else communes)
+
+    def listing(self) -> Sequence[Household] | QuerySet[Household]:
+        """What the list page pages through: the households in list order; a search by name
+        alone (nothing else filtered) from the members' name indexes, commune by commune."""
+        queryset = self.qs.order_by(*LIST_ORDER)  # also validates the form
+        if not self.is_valid():
+            return queryset
+        data = self.form.cleaned_data
+        key = plain((data.get("q") or "").strip())
+        others = [n for n, v in data.items() if n not in ("q", "commune") and v not in (None, "")]
+        communes = self._search_communes()
+        if key and communes is not None and not others and not any(c.isdigit() for c in key):
+            return NameListing(key, communes)
+        return queryset
 
     def filter_ethnicity(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         people = Member.objects.filter(ethnicity=value, is_active=True)

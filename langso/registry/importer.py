@@ -51,6 +51,7 @@ from langso.registry.models import (
     Sex,
     WaterSource,
     WorkStatus,
+    search_commune_of,
 )
 from langso.registry.records import validate_household
 from langso.registry.services import cccd_province_codes
@@ -625,9 +626,9 @@ def _write(
                     len(people),
                 )
             )
-            members += [(pk, *m) for m in people]
+            members += [(pk, commune, *m) for m in people]
         insert_rows(Household, HOUSEHOLD_COLUMNS, households)
-        insert_rows(Member, ("household_id", *MEMBER_COLUMNS), members)
+        insert_rows(Member, ("household_id", "search_commune", *MEMBER_COLUMNS), members)
         report.created += len(new)
     if existing:
         matched = [(chunk[i], household) for i, household in existing.items()]
@@ -754,7 +755,13 @@ def _merge_members(matched: list[tuple[tuple, Household]]) -> None:
                 fields = dict(zip(MEMBER_COLUMNS, values, strict=True))
                 if fields["birth_date"]:
                     fields["birth_date"] = dt.date.fromisoformat(fields["birth_date"])
-                new.append(Member(household=household, **fields))
+                new.append(
+                    Member(
+                        household=household,
+                        search_commune=search_commune_of(household),
+                        **fields,
+                    )
+                )
             elif any(getattr(found, n) != v for n, v in facts.items()):
                 for name, value in facts.items():
                     setattr(found, name, value)

@@ -4,6 +4,8 @@ Every fact the poverty indicators read is a nullable field: NULL means "not know
 rules must report as unknown rather than as "not deprived".
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -103,6 +105,18 @@ class Household(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        new = self._state.adding
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if new:
+            return
+        if fields is None or {"commune", "commune_id", "is_active"} & set(fields):
+            # the members' copy of the commune, for name searches (Member.search_commune)
+            self.members.filter(is_active=True).update(
+                search_commune=self.commune_id if self.is_active else None
+            )
+
     @property
     def area_type(self) -> str:
         return self.area_type_override or self.commune.area_type
@@ -156,6 +170,11 @@ class Member(models.Model):
     name_key = models.CharField(max_length=120, editable=False, db_index=True)
     # the given name (last word of name_key): people look each other up by it ("Dũng")
     given_key = models.CharField(max_length=40, editable=False, db_index=True, default="")
+    # The commune under which name searches find this person: the household's commune while
+    # both are active, else null. A copy of household.commune_id kept on the row so that a name
+    # search reads one index (commune, name, household) and never the households it skips
+    # (bench/RESULTS.md, household search). Kept by save() here and Household.save().
+    search_commune = models.CharField(max_length=5, null=True, editable=False)  # noqa: DJ001
     sex = models.CharField(_("giới tính"), max_length=6, choices=Sex.choices)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"))
@@ -218,20 +237,36 @@ class Member(models.Model):
             models.Index(fields=["name_key", "birth_year"]),
             # name and given-name searches (prefix): the households found from the index alone,
             # without reading each person's row (varchar_pattern_ops: LIKE 'x%' on PostgreSQL)
+            # name and given-name searches (prefix) within a commune: the households found
+            # from the index alone (varchar_pattern_ops: LIKE 'x%' on PostgreSQL)
             models.Index(
-                fields=["name_key", "household", "is_active"],
+                fields=["search_commune", "name_key", "household"],
                 name="member_name_search",
-                opclasses=["varchar_pattern_ops", "int8_ops", "bool_ops"],
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "int8_ops"],
+                condition=models.Q(search_commune__isnull=False),
             ),
             models.Index(
-                fields=["given_key", "household", "is_active"],
+                fields=["search_commune", "given_key", "household"],
                 name="member_given_search",
-                opclasses=["varchar_pattern_ops", "int8_ops", "bool_ops"],
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "int8_ops"],
+                condition=models.Q(search_commune__isnull=False),
             ),
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_commune = search_commune_of(self.household, self.is_active)
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            kwargs["update_fields"] = {*fields, "search_commune"}
+        super().save(*args, **kwargs)
+
+
+def search_commune_of(household: Household, member_active: bool = True) -> str | None:
+    """``Member.search_commune`` of a member of ``household``."""
+    return household.commune_id if member_active and household.is_active else None
 
 
 class ObservationSource(models.TextChoices):

@@ -434,7 +434,14 @@ def person_export(*, actor: Any, member_id: int) -> dict[str, Any]:
     person: dict[str, Any] = {"id": member.pk}
     for field in Member._meta.concrete_fields:
         name = field.attname
-        if name in ("id", "name_key", "given_key", "id_number_encrypted", "id_number_hash"):
+        if name in (
+            "id",
+            "name_key",
+            "given_key",
+            "search_commune",
+            "id_number_encrypted",
+            "id_number_hash",
+        ):
             continue
         if name == "id_number_last4":
             person["id_number"] = field_encryption.decrypt(member.id_number_encrypted)
@@ -621,7 +628,15 @@ class ErasePlan:
 def _labels(names: tuple[str, ...]) -> list[str]:
     out: list[str] = []
     for name in names:
-        if name in ("name_key", "given_key", "household", "is_active", "merged_into", "erased_at"):
+        if name in (
+            "name_key",
+            "given_key",
+            "search_commune",
+            "household",
+            "is_active",
+            "merged_into",
+            "erased_at",
+        ):
             continue
         label = _label("id_number" if name.startswith("id_number") else name)
         if label not in out:

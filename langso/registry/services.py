@@ -17,7 +17,13 @@ from langso.core import field_encryption
 from langso.geo.models import LegacyProvince, Village
 from langso.geo.names import clean, plain
 from langso.registry import records
-from langso.registry.models import DigitalObservation, DigitalProfile, Household, Member
+from langso.registry.models import (
+    DigitalObservation,
+    DigitalProfile,
+    Household,
+    Member,
+    search_commune_of,
+)
 from langso.registry.profile import summarise
 from langso.registry.records import (
     HouseholdRecord,
@@ -54,6 +60,7 @@ def _member(household: Household, record: MemberRecord) -> Member:
         raise ValueError(f"unknown member facts: {sorted(unknown)}")
     return Member(
         household=household,
+        search_commune=search_commune_of(household),
         full_name=clean(record.full_name),
         name_key=plain(record.full_name),
         given_key=records.given_key(plain(record.full_name)),

@@ -80,10 +80,12 @@ def household_list(request: HttpRequest) -> HttpResponse:
     """Search and filter the households of the user's area; export what is shown."""
     filterset = _filterset(request)
     households = (
-        filterset.qs
+        filterset.listing()
         if filterset.is_bound
-        else queries.households_for(request.user).filter(is_active=True)
-    ).order_by(*queries.LIST_ORDER)
+        else queries.households_for(request.user)
+        .filter(is_active=True)
+        .order_by(*queries.LIST_ORDER)
+    )
     page = CappedPaginator(households, PAGE_SIZE, cap=LIST_COUNT_CAP).get_page(
         request.GET.get("page")
     )

@@ -284,3 +284,10 @@ def test_a_member_added_on_reimport_keeps_the_birth_date(officer):
     assert (report.errors, report.updated) == ([], 1)
     added = Household.objects.get(code="H1").members.get(full_name="Nông Thị Hoa")
     assert (added.birth_date, added.birth_year) == (dt.date(2019, 10, 9), 2019)
+
+
+def test_imported_people_are_found_by_a_name_search(officer):
+    from langso.registry.name_search import NameListing
+
+    _import(officer, _csv(_household("H1")))
+    assert [h.code for h in NameListing("dung", ["01273"])[:10]] == ["H1"]
