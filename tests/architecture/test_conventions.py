@@ -24,6 +24,8 @@ PURE_MODULES = [
     "poverty/rules.py",
     "poverty/sql.py",
     "poverty/procedure.py",
+    "teams/skills.py",
+    "teams/targeting.py",
 ]
 PURE_IMPORTS = {"langso." + m.removesuffix(".py").replace("/", ".") for m in PURE_MODULES}
 
