@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "langso.jobs",
     "langso.registry",
     "langso.poverty",
+    "langso.teams",
     "langso.demo",
 ]
 

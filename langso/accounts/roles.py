@@ -25,6 +25,7 @@ class Capability(StrEnum):
     RUN_IMPORTS = "run_imports"
     ASSESS_POVERTY = "assess_poverty"  # run and store assessments under a poverty standard
     USE_API = "use_api"
+    MANAGE_TEAMS = "manage_teams"  # establish community digital teams, add their members
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -39,6 +40,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.RUN_IMPORTS,
             Capability.ASSESS_POVERTY,
             Capability.USE_API,
+            Capability.MANAGE_TEAMS,
         }
     ),
     Role.TEAM_LEADER: frozenset({Capability.RECORD_OBSERVATIONS, Capability.USE_API}),

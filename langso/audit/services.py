@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from langso.audit import context
 from langso.audit.models import Action, ChangeEvent
@@ -20,6 +21,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):  # a stored file: its name, not its content
+        return value.name or ""
     return value
 
 

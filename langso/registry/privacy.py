@@ -47,6 +47,8 @@ from langso.registry.services import refresh_profiles
 ERASURE_METHOD = "erasure_request"
 # What replaces the name of a person who has left, once their data is erased.
 PSEUDONYM = "Người đã xóa dữ liệu #{pk}"
+# The purpose the community digital teams' visits rest on (processing_purposes.toml).
+VISIT_PURPOSE = "digital_support"
 # What stands in the audit log where an erased value was.
 REDACTED = "[đã xóa]"
 # Identity kept for the poverty review while the person is an active member; cleared (the name
@@ -272,6 +274,11 @@ def _age_on(member: Member, day: dt.date) -> int:
     return day.year - member.birth_year
 
 
+def is_child(member: Member, day: dt.date) -> bool:
+    """Under the age at which a person consents for themselves (the purposes catalogue's)."""
+    return _age_on(member, day) < catalogue().child_age_below
+
+
 def consent_record(
     *,
     actor: Any,
@@ -291,7 +298,9 @@ def consent_record(
     which parent or guardian consented. Purposes that rest on a legal obligation (the poverty
     review) are refused: there is no consent to record.
     """
-    if not actor.can(Capability.EDIT_HOUSEHOLDS):
+    # the teams ask for the consent their own visits rest on, at the door
+    collects = actor.can(Capability.RECORD_OBSERVATIONS) and purpose == VISIT_PURPOSE
+    if not (actor.can(Capability.EDIT_HOUSEHOLDS) or collects):
         raise PermissionDenied
     today = today or timezone.localdate()
     found = _consent_purpose(purpose)

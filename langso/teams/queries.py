@@ -1,0 +1,131 @@
+"""Read side of the teams: scoped teams and visits, a household's visits, and the worklist."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Max, Min, Q, QuerySet
+
+from langso.accounts.scope import restrict
+from langso.geo.models import Village
+from langso.poverty.models import Assessment
+from langso.poverty.standard import by_code
+from langso.registry.models import DigitalProfile, Household
+from langso.registry.records import DIGITAL_FIELDS
+from langso.teams import targeting
+from langso.teams.models import Team, TeamMember, Visit
+from langso.teams.skills import catalogue
+
+
+def teams_for(user: Any) -> QuerySet[Team]:
+    return restrict(Team.objects.select_related("commune", "village"), user)
+
+
+def team_members_for(user: Any) -> QuerySet[TeamMember]:
+    return restrict(TeamMember.objects.select_related("team"), user)
+
+
+def visits_for(user: Any) -> QuerySet[Visit]:
+    return restrict(Visit.objects.select_related("household", "village", "team_member"), user)
+
+
+def visits_of(household: Household) -> QuerySet[Visit]:
+    return (
+        household.visits.select_related("team_member", "recorded_by")
+        .prefetch_related("skills")
+        .order_by("-visited_on", "-recorded_at")
+    )
+
+
+def worklist_villages(user: Any) -> QuerySet[Village]:
+    """The villages whose households the user may visit (write scope), by commune and name."""
+    return restrict(Village.objects.select_related("commune"), user, for_write=True).order_by(
+        "commune__name", "name"
+    )
+
+
+def team_counts(user: Any, today: dt.date) -> dict[str, int]:
+    """Teams and active members in the user's area (as the articles count them)."""
+    active = Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=today)
+    teams = teams_for(user).filter(active)
+    by_level = dict(teams.values_list("level").annotate(n=Count("id")))
+    members = (
+        team_members_for(user)
+        .filter(team__in=teams, starts_on__lte=today)
+        .exclude(ends_on__lt=today)
+        .count()
+    )
+    return {
+        "teams": sum(by_level.values()),
+        "village_teams": by_level.get("village", 0),
+        "commune_teams": by_level.get("commune", 0),
+        "members": members,
+    }
+
+
+def _latest_assessments(households: QuerySet) -> dict[int, tuple[str, frozenset[str]]]:
+    """Per household: the class and deprived indicators of its latest current assessment."""
+    rows = (
+        Assessment.objects.filter(household__in=households, is_current=True)
+        .order_by("household_id", "review_year")
+        .values_list("household_id", "poverty_class", "indicators", "standard")
+    )
+    latest: dict[int, tuple[str, frozenset[str]]] = {}
+    for household_id, klass, vector, standard in rows:  # the last (latest year) wins
+        codes = [i.code for i in by_code(standard).indicators]
+        deprived = frozenset(c for c, letter in zip(codes, vector, strict=False) if letter == "D")
+        latest[household_id] = (klass, deprived)
+    return latest
+
+
+def household_facts(
+    households: QuerySet[Household], today: dt.date
+) -> list[targeting.HouseholdFacts]:
+    """What the worklist needs of these households, in five set-based queries."""
+    rows = list(households.values_list("id", "code", "is_ethnic_minority"))
+    profiles = {
+        row[0]: dict(zip(DIGITAL_FIELDS, row[1:], strict=True))
+        for row in DigitalProfile.objects.filter(household__in=households).values_list(
+            "household_id", *DIGITAL_FIELDS
+        )
+    }
+    oldest = dict(
+        households.filter(members__is_active=True)
+        .annotate(first=Min("members__birth_year"))
+        .values_list("id", "first")
+    )
+    visited = dict(
+        Visit.objects.filter(household__in=households)
+        .values("household_id")
+        .annotate(last=Max("visited_on"))
+        .values_list("household_id", "last")
+    )
+    assessed = _latest_assessments(households)
+    unknown = dict.fromkeys(DIGITAL_FIELDS)
+    return [
+        targeting.HouseholdFacts(
+            household_id=pk,
+            code=code,
+            digital=profiles.get(pk, unknown),
+            member_ages=(today.year - oldest[pk],) if pk in oldest else (),
+            ethnic_minority=minority,
+            poverty_class=assessed.get(pk, ("", frozenset()))[0] or None,
+            deprived=assessed.get(pk, ("", frozenset()))[1],
+            last_visit=visited.get(pk),
+        )
+        for pk, code, minority in rows
+    ]
+
+
+def worklist_for(
+    user: Any, village_ids: list[int], today: dt.date, *, limit: int | None = None
+) -> list[tuple[targeting.Entry, Household]]:
+    """The worklist of these villages (within the user's write scope), with each household."""
+    villages = worklist_villages(user).filter(pk__in=village_ids)
+    households = Household.objects.filter(village__in=villages, is_active=True)
+    entries = targeting.worklist(
+        household_facts(households, today), targeting.rules(), catalogue(), today, limit=limit
+    )
+    shown = Household.objects.select_related("village").in_bulk([e.household_id for e in entries])
+    return [(e, shown[e.household_id]) for e in entries]

@@ -1,0 +1,278 @@
+"""The write path of the teams: establish a team, add its members, record a visit.
+
+A visit closes the loop: the digital facts seen at the door become a dated observation in the
+registry (source "visit"), the household's current digital profile is rebuilt from it, and the
+next assessment reads that profile. What a visit records about people beyond the poverty review
+(skills taught, needs, a photo) rests on their consent (purpose ``digital_support``), asked at
+the door or recorded before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from langso.accounts.roles import Capability
+from langso.accounts.scope import restrict
+from langso.audit.models import Action
+from langso.audit.services import record_change, snapshot
+from langso.geo.models import Village
+from langso.registry.models import Household, ObservationSource
+from langso.registry.privacy import VISIT_PURPOSE, consent_record, has_consent, is_child
+from langso.registry.services import digital_observe
+from langso.teams.models import (
+    MemberKind,
+    MemberRole,
+    Outcome,
+    Team,
+    TeamLevel,
+    TeamMember,
+    Visit,
+    VisitSkill,
+)
+from langso.teams.skills import catalogue
+
+
+def team_create(
+    *,
+    actor: Any,
+    commune_code: str,
+    name: str,
+    established_on: dt.date,
+    village_id: int | None = None,
+    decision_number: str = "",
+    decision_date: dt.date | None = None,
+    decision_file: UploadedFile | None = None,
+) -> Team:
+    """Establish a team by a commune decision: for one village, or commune-level (no village)."""
+    if not actor.can(Capability.MANAGE_TEAMS):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = [_("Nhập tên tổ.")]
+    if decision_date and decision_date > established_on:
+        errors["decision_date"] = [_("Quyết định không thể sau ngày thành lập.")]
+    if errors:
+        raise ValidationError(errors)
+    villages = restrict(Village.objects.all(), actor, for_write=True)
+    village = None
+    if village_id is not None:
+        village = villages.filter(pk=village_id, commune_id=commune_code).first()
+        if village is None:
+            raise ValidationError({"village": [_("Không có thôn này trong địa bàn của bạn.")]})
+    elif not villages.filter(commune_id=commune_code).exists():
+        raise ValidationError({"commune": [_("Xã này không thuộc địa bàn của bạn.")]})
+    with transaction.atomic():
+        team = Team(
+            commune_id=commune_code,
+            village=village,
+            level=TeamLevel.VILLAGE if village else TeamLevel.COMMUNE,
+            name=name.strip(),
+            decision_number=decision_number.strip(),
+            decision_date=decision_date,
+            established_on=established_on,
+        )
+        if decision_file is not None:
+            team.decision_file.save(decision_file.name, decision_file, save=False)
+        team.save()
+        record_change(actor=actor, action=Action.CREATE, obj=team, after=snapshot(team))
+    return team
+
+
+def team_member_add(
+    *,
+    actor: Any,
+    team_id: int,
+    full_name: str,
+    role: str,
+    kind: str,
+    village_ids: list[int],
+    starts_on: dt.date,
+    phone: str = "",
+    user: Any = None,
+) -> TeamMember:
+    """A member joins a team and covers villages of the team's commune."""
+    if not actor.can(Capability.MANAGE_TEAMS):
+        raise PermissionDenied
+    team = restrict(Team.objects.all(), actor, for_write=True).get(pk=team_id)
+    errors: dict[str, list[str]] = {}
+    if not full_name.strip():
+        errors["full_name"] = [_("Nhập họ tên.")]
+    if role not in MemberRole.values:
+        errors["role"] = [_("Vai trò không hợp lệ.")]
+    if kind not in MemberKind.values:
+        errors["kind"] = [_("Thành phần không hợp lệ.")]
+    villages = list(Village.objects.filter(pk__in=village_ids, commune_id=team.commune_id))
+    if not village_ids or len(villages) != len(set(village_ids)):
+        errors["villages"] = [_("Chọn các thôn phụ trách trong xã của tổ.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        member = TeamMember.objects.create(
+            team=team,
+            user=user,
+            full_name=full_name.strip(),
+            phone=phone.strip(),
+            role=role,
+            kind=kind,
+            starts_on=starts_on,
+        )
+        member.villages.set(villages)
+        record_change(
+            actor=actor,
+            action=Action.CREATE,
+            obj=member,
+            after={**snapshot(member), "villages": sorted(v.pk for v in villages)},
+        )
+    return member
+
+
+@dataclass
+class VisitRecord:
+    """What a team member brings back from a household (from the phone form or a sync)."""
+
+    household_id: int
+    visited_on: dt.date
+    present: list[int] = field(default_factory=list)  # member ids
+    skills: dict[str, str] = field(default_factory=dict)  # skill code -> outcome
+    needs: str = ""
+    facts: dict[str, object] = field(default_factory=dict)  # digital facts seen
+    consent_method: str = ""  # how those present consented now ("" = not asked at this visit)
+    client_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class VisitResult:
+    visit: Visit
+    created: bool  # False: this client id was recorded before (a repeated sync)
+
+
+def _checked(record: VisitRecord, today: dt.date) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if record.visited_on > today:
+        errors["visited_on"] = [_("Ngày đến hộ ở tương lai.")]
+    known = {s.code for s in catalogue().skills}
+    unknown = sorted(set(record.skills) - known)
+    if unknown:
+        errors["skills"] = [_("Không có kỹ năng: %(codes)s") % {"codes": ", ".join(unknown)}]
+    if any(outcome not in Outcome.values for outcome in record.skills.values()):
+        errors.setdefault("skills", []).append(_("Kết quả không hợp lệ."))
+    if len(record.needs) > 2000:
+        errors["needs"] = [_("Tối đa 2.000 ký tự.")]
+    return errors
+
+
+def _team_member_of(actor: Any, village_id: int, day: dt.date) -> TeamMember | None:
+    memberships = TeamMember.objects.filter(
+        user=actor, villages=village_id, starts_on__lte=day
+    ).exclude(ends_on__lt=day)
+    return memberships.order_by("-starts_on").first()
+
+
+def visit_record(
+    *,
+    actor: Any,
+    record: VisitRecord,
+    photo: UploadedFile | None = None,
+    today: dt.date | None = None,
+) -> VisitResult:
+    """Store a visit; the digital facts seen go to the registry as an observation of that day.
+
+    Skills, needs and a photo are kept only if someone present has consented to the digital
+    support purpose (now, with ``consent_method``, or before). A visit sent again with the same
+    ``client_id`` is not stored twice.
+    """
+    if not actor.can(Capability.RECORD_OBSERVATIONS):
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    if record.client_id is not None:
+        done = Visit.objects.filter(client_id=record.client_id).first()
+        if done is not None:
+            return VisitResult(done, created=False)
+    errors = _checked(record, today)
+    if errors:
+        raise ValidationError(errors)
+    households = restrict(Household.objects.all(), actor, for_write=True)
+    try:
+        with transaction.atomic():
+            household = households.select_for_update().get(pk=record.household_id, is_active=True)
+            present = list(household.members.filter(pk__in=record.present, is_active=True))
+            if len(present) != len(set(record.present)):
+                raise ValidationError({"present": [_("Người có mặt phải là thành viên của hộ.")]})
+            adults = [m for m in present if not is_child(m, record.visited_on)]
+            for member in adults if record.consent_method else ():
+                consent_record(
+                    actor=actor,
+                    member_id=member.pk,
+                    purpose=VISIT_PURPOSE,
+                    status="given",
+                    given_on=record.visited_on,
+                    method=record.consent_method,
+                    note=_("tại buổi tổ công nghệ số đến hộ"),
+                    today=today,
+                )
+            consented = any(has_consent(m.pk, VISIT_PURPOSE) for m in present)
+            if not consented and (record.skills or record.needs.strip() or photo):
+                raise ValidationError(
+                    {
+                        "consent": [
+                            _(
+                                "Cần người có mặt đồng ý trước khi ghi kỹ năng, nhu cầu hay ảnh "
+                                "(mục đích hỗ trợ chuyển đổi số)."
+                            )
+                        ]
+                    }
+                )
+            visit = Visit.objects.create(
+                household=household,
+                commune_id=household.commune_id,
+                village_id=household.village_id,
+                team_member=_team_member_of(actor, household.village_id, record.visited_on),
+                visited_on=record.visited_on,
+                needs=record.needs.strip(),
+                consent=consented,
+                client_id=record.client_id,
+                recorded_by=actor,
+            )
+            visit.present.set(present)
+            if photo is not None:
+                visit.photo.save(photo.name, photo, save=True)
+            version = catalogue().version
+            VisitSkill.objects.bulk_create(
+                VisitSkill(visit=visit, skill=code, catalogue_version=version, outcome=outcome)
+                for code, outcome in sorted(record.skills.items())
+            )
+            if record.facts:
+                visit.observation = digital_observe(
+                    actor=actor,
+                    household_id=household.pk,
+                    observed_on=record.visited_on,
+                    source=ObservationSource.VISIT,
+                    facts=record.facts,
+                )
+                visit.save(update_fields=["observation"])
+            record_change(
+                actor=actor,
+                action=Action.CREATE,
+                obj=visit,
+                after={
+                    **snapshot(visit, exclude=frozenset({"needs"})),
+                    "skills": dict(sorted(record.skills.items())),
+                    "present": sorted(m.pk for m in present),
+                },
+            )
+    except IntegrityError:
+        # the same visit arrived twice at once: the other request stored it
+        done = Visit.objects.filter(client_id=record.client_id).first()
+        if record.client_id is None or done is None:
+            raise
+        return VisitResult(done, created=False)
+    return VisitResult(visit, created=True)
