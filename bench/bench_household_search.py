@@ -128,6 +128,7 @@ def _batches(plan, batch: int = 5000) -> Iterator[tuple[list, list, list]]:
                     rng.random() < 0.5 if rng.random() < 0.9 else None,
                     smartphone and rng.random() < 0.8,
                     rng.choice([0, 1, 2, None]),
+                    commune,
                 )
             )
         if len(households) >= batch:
@@ -186,6 +187,7 @@ def fill(households: int) -> None:
                     "has_fixed_broadband",
                     "uses_internet",
                     "vneid_level",
+                    "listed_commune",
                 ),
                 [(p[0], connection.ops.adapt_datefield_value(p[1]), *p[2:]) for p in pp],
             )

@@ -262,6 +262,7 @@ def _save(batch: list) -> None:
             [
                 DigitalProfile(
                     household_id=b["household"].pk,
+                    listed_commune=b["household"].commune_id,
                     observed_on=SURVEY_DAY,
                     **summarise(
                         [

@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from langso.accounts.roles import Capability
 from langso.accounts.scope import area_of
 from langso.core import field_encryption
+from langso.core.paging import CountedElsewhere
 from langso.geo.names import plain
 from langso.registry.cccd import normalise as normalise_id
 from langso.registry.ethnicity import catalogue
-from langso.registry.models import DigitalObservation, Household, Member
+from langso.registry.models import DigitalObservation, DigitalProfile, Household, Member
 from langso.registry.name_search import NameListing, name_conditions
 from langso.registry.queries import LIST_ORDER
 from langso.registry.records import DIGITAL_FIELDS
@@ -35,6 +36,13 @@ def prefix(field: str, text: str) -> Q:
     if connection.vendor == "sqlite":
         return Q(**{f"{field}__gte": text, f"{field}__lt": text + "\U0010ffff"})
     return Q(**{f"{field}__startswith": text})
+
+
+def _answered(profiles: QuerySet, field: str, answer: str) -> QuerySet:
+    """Profiles whose ``field`` says ``answer`` ("yes" / "no"; VNeID: any level / none)."""
+    if field == "vneid_level":
+        return profiles.filter(**({f"{field}__gte": 1} if answer == "yes" else {field: 0}))
+    return profiles.filter(**{field: answer == "yes"})
 
 
 def _ethnicity_choices() -> list[tuple[str, str]]:
@@ -139,10 +147,19 @@ class HouseholdFilter(django_filters.FilterSet):
             return queryset
         data = self.form.cleaned_data
         key = plain((data.get("q") or "").strip())
-        others = [n for n, v in data.items() if n not in ("q", "commune") and v not in (None, "")]
+        given = {n for n, v in data.items() if v not in (None, "")}
         communes = self._search_communes()
-        if key and communes is not None and not others and not any(c.isdigit() for c in key):
+        if communes is None:
+            return queryset
+        if key and given <= {"q", "commune"} and not any(c.isdigit() for c in key):
             return NameListing(key, communes)
+        field, answer = data.get("digital"), data.get("digital_value") or "yes"
+        if field and answer != "unknown" and given <= {"digital", "digital_value", "commune"}:
+            # every listed profile is an active household of the area: count them alone
+            profiles = _answered(
+                DigitalProfile.objects.filter(listed_commune__in=communes), field, answer
+            )
+            return CountedElsewhere(queryset, lambda limit: profiles[:limit].count())
         return queryset
 
     def filter_ethnicity(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -154,6 +171,13 @@ class HouseholdFilter(django_filters.FilterSet):
         answer = self.form.cleaned_data.get("digital_value") or "yes"
         if name == "digital_value" or not field:
             return queryset  # both parameters are applied once, from "digital"
+        communes = None if self.form.cleaned_data.get("inactive") else self._search_communes()
+        if communes is not None:  # the profiles' (commune, indicators) index
+            known = DigitalProfile.objects.filter(listed_commune__in=communes)
+            if answer == "unknown":
+                known = known.filter(**{f"{field}__isnull": False})
+                return queryset.exclude(pk__in=known.values("household_id"))
+            return queryset.filter(pk__in=_answered(known, field, answer).values("household_id"))
         lookup = f"digital_profile__{field}"
         if answer == "unknown":
             return queryset.filter(

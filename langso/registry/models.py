@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from langso.accounts.scope import AreaFields
 from langso.geo.models import AreaType, Commune, Village
+from langso.registry.records import DIGITAL_FIELDS
 
 
 class Durability(models.TextChoices):
@@ -112,10 +113,11 @@ class Household(models.Model):
         if new:
             return
         if fields is None or {"commune", "commune_id", "is_active"} & set(fields):
-            # the members' copy of the commune, for name searches (Member.search_commune)
-            self.members.filter(is_active=True).update(
-                search_commune=self.commune_id if self.is_active else None
-            )
+            # the copies of the commune kept for searches (Member.search_commune,
+            # DigitalProfile.listed_commune)
+            listed = self.commune_id if self.is_active else None
+            self.members.filter(is_active=True).update(search_commune=listed)
+            DigitalProfile.objects.filter(household=self).update(listed_commune=listed)
 
     @property
     def area_type(self) -> str:
@@ -343,6 +345,10 @@ class DigitalProfile(models.Model):
     household = models.OneToOneField(
         Household, primary_key=True, on_delete=models.CASCADE, related_name="digital_profile"
     )
+    # The household's commune while it is active, else null (as Member.search_commune): the
+    # digital filters of a commune or province read their profiles from one index, without
+    # joining every household of the area first (bench/RESULTS.md, household search).
+    listed_commune = models.CharField(max_length=5, null=True, editable=False)  # noqa: DJ001
     observed_on = models.DateField(_("lần ghi nhận gần nhất"))
     has_smartphone = models.BooleanField(null=True)
     has_feature_phone = models.BooleanField(null=True)
@@ -370,6 +376,13 @@ class DigitalProfile(models.Model):
     class Meta:
         verbose_name = _("hồ sơ số hiện tại")
         verbose_name_plural = _("hồ sơ số hiện tại")
+        indexes = [
+            models.Index(
+                fields=["listed_commune", *DIGITAL_FIELDS],
+                name="profile_listed",
+                condition=models.Q(listed_commune__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.household_id} @ {self.observed_on}"

@@ -189,8 +189,20 @@ def refresh_profiles(household_ids: list[int]) -> int:
             seen = last_seen.get(row["household_id"])
             if seen is None or row["observed_on"] > seen:
                 last_seen[row["household_id"]] = row["observed_on"]
+    listed: dict[int, str | None] = {}
+    for start in range(0, len(household_ids), 5000):
+        chunk = household_ids[start : start + 5000]
+        for hid, commune, active in Household.objects.filter(pk__in=chunk).values_list(
+            "id", "commune_id", "is_active"
+        ):
+            listed[hid] = commune if active else None
     profiles = [
-        DigitalProfile(household_id=hid, observed_on=last_seen[hid], **summarise(observed))
+        DigitalProfile(
+            household_id=hid,
+            listed_commune=listed.get(hid),
+            observed_on=last_seen[hid],
+            **summarise(observed),
+        )
         for hid, observed in rows.items()
         if observed
     ]
