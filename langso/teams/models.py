@@ -163,3 +163,26 @@ class VisitSkill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.skill}: {self.outcome}"
+
+
+class VisitConflict(models.Model):
+    """A digital fact two people recorded differently while apart (offline): kept aside, shown,
+    and settled by a person, never overwritten in silence."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="conflicts")
+    field = models.CharField(max_length=40)
+    base = models.JSONField(null=True)  # what the phone showed when the visit was recorded
+    mine = models.JSONField(null=True)  # what the visit saw
+    theirs = models.JSONField(null=True)  # what the registry says now (someone else's record)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kept = models.CharField(max_length=6, blank=True)  # "mine" or "theirs"
+
+    class Meta:
+        verbose_name = _("xung đột dữ liệu")
+        verbose_name_plural = _("xung đột dữ liệu")
+
+    def __str__(self) -> str:
+        return f"{self.visit_id} {self.field}"

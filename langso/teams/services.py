@@ -25,7 +25,7 @@ from langso.accounts.scope import restrict
 from langso.audit.models import Action
 from langso.audit.services import record_change, snapshot
 from langso.geo.models import Village
-from langso.registry.models import Household, ObservationSource
+from langso.registry.models import DigitalProfile, Household, ObservationSource
 from langso.registry.privacy import VISIT_PURPOSE, consent_record, has_consent, is_child
 from langso.registry.services import digital_observe
 from langso.teams.models import (
@@ -36,6 +36,7 @@ from langso.teams.models import (
     TeamLevel,
     TeamMember,
     Visit,
+    VisitConflict,
     VisitSkill,
 )
 from langso.teams.skills import catalogue
@@ -147,12 +148,31 @@ class VisitRecord:
     facts: dict[str, object] = field(default_factory=dict)  # digital facts seen
     consent_method: str = ""  # how those present consented now ("" = not asked at this visit)
     client_id: uuid.UUID | None = None
+    # for a visit recorded offline: the profile values the phone showed for the facts it sends
+    base: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class VisitResult:
     visit: Visit
     created: bool  # False: this client id was recorded before (a repeated sync)
+    conflicts: tuple[VisitConflict, ...] = ()
+
+
+def _conflicting(household: Household, record: VisitRecord) -> dict[str, tuple]:
+    """Facts someone else changed since the phone read them, to another value than this
+    visit's: field -> (base, mine, theirs)."""
+    if not record.base:
+        return {}
+    profile = DigitalProfile.objects.filter(household=household).first()
+    found = {}
+    for name, mine in record.facts.items():
+        if name not in record.base:
+            continue
+        theirs = getattr(profile, name, None) if profile else None
+        if theirs != record.base[name] and theirs != mine:
+            found[name] = (record.base[name], mine, theirs)
+    return found
 
 
 def _checked(record: VisitRecord, today: dt.date) -> dict[str, list[str]]:
@@ -250,13 +270,21 @@ def visit_record(
                 VisitSkill(visit=visit, skill=code, catalogue_version=version, outcome=outcome)
                 for code, outcome in sorted(record.skills.items())
             )
-            if record.facts:
+            conflicting = _conflicting(household, record)
+            conflicts = tuple(
+                VisitConflict.objects.create(
+                    visit=visit, field=name, base=base, mine=mine, theirs=theirs
+                )
+                for name, (base, mine, theirs) in sorted(conflicting.items())
+            )
+            facts = {k: v for k, v in record.facts.items() if k not in conflicting}
+            if facts:
                 visit.observation = digital_observe(
                     actor=actor,
                     household_id=household.pk,
                     observed_on=record.visited_on,
                     source=ObservationSource.VISIT,
-                    facts=record.facts,
+                    facts=facts,
                 )
                 visit.save(update_fields=["observation"])
             record_change(
@@ -275,4 +303,76 @@ def visit_record(
         if record.client_id is None or done is None:
             raise
         return VisitResult(done, created=False)
-    return VisitResult(visit, created=True)
+    return VisitResult(visit, created=True, conflicts=conflicts)
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    """What became of one visit of a batch, for the phone to clear or keep it."""
+
+    client_id: uuid.UUID
+    status: str  # "stored", "duplicate" (stored before) or "refused" (kept on the phone)
+    visit_id: int | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    conflicts: tuple[VisitConflict, ...] = ()
+
+
+def visits_sync(*, actor: Any, records: list[VisitRecord], today: dt.date | None = None):
+    """A batch of visits recorded offline, each stored on its own: one refused visit does not
+    hold back the others, and a visit sent again is reported as stored before."""
+    outcomes = []
+    for record in records:
+        if record.client_id is None:
+            raise ValueError("a synced visit needs its client id")
+        try:
+            result = visit_record(actor=actor, record=record, today=today)
+        except ValidationError as error:
+            outcomes.append(SyncOutcome(record.client_id, "refused", errors=error.message_dict))
+        except (Household.DoesNotExist, PermissionDenied):
+            message = _("Hộ không thuộc địa bàn của bạn hoặc đã chuyển đi.")
+            outcomes.append(
+                SyncOutcome(record.client_id, "refused", errors={"household": [message]})
+            )
+        else:
+            outcomes.append(
+                SyncOutcome(
+                    record.client_id,
+                    "stored" if result.created else "duplicate",
+                    visit_id=result.visit.pk,
+                    conflicts=result.conflicts,
+                )
+            )
+    return outcomes
+
+
+def conflict_resolve(*, actor: Any, conflict_id: int, keep: str, today: dt.date | None = None):
+    """Settle a conflict: keep what the registry says, or record the visit's value as seen
+    again today (it then becomes the household's current value)."""
+    if keep not in ("mine", "theirs"):
+        raise ValidationError({"keep": [_("Chọn giữ giá trị nào.")]})
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        visits = restrict(Visit.objects.all(), actor, for_write=True)
+        conflict = VisitConflict.objects.select_for_update().get(
+            pk=conflict_id, visit__in=visits, resolved_at__isnull=True
+        )
+        if keep == "mine":
+            digital_observe(
+                actor=actor,
+                household_id=conflict.visit.household_id,
+                observed_on=today,
+                source=ObservationSource.VISIT,
+                facts={conflict.field: conflict.mine},
+            )
+        conflict.kept = keep
+        conflict.resolved_at = timezone.now()
+        conflict.resolved_by = actor
+        conflict.save(update_fields=["kept", "resolved_at", "resolved_by"])
+        record_change(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=conflict.visit,
+            after={"conflict": conflict.field, "kept": keep},
+            message="xung đột dữ liệu số",
+        )
+    return conflict
