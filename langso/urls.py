@@ -13,7 +13,18 @@ from langso.poverty import views as poverty_views
 from langso.registry import duplicate_views
 from langso.registry import person_views as person_pages
 from langso.registry import views as registry_views
+from langso.teams import views as team_views
 
+team_patterns = (
+    [
+        path("field/", team_views.field_app, name="field"),
+        path("field/data.json", team_views.field_data, name="field_data"),
+        path("field/sync/", team_views.field_sync, name="field_sync"),
+        path("field/sw.js", team_views.service_worker, name="sw"),
+        path("field/manifest.webmanifest", team_views.manifest, name="manifest"),
+    ],
+    "teams",
+)
 geo_patterns = (
     [
         path("", geo_views.areas, name="areas"),
@@ -182,6 +193,7 @@ urlpatterns = [
     path("jobs/", include(job_patterns)),
     path("households/", include(registry_patterns)),
     path("poverty/", include(poverty_patterns)),
+    path("teams/", include(team_patterns)),
     path("audit/", include(audit_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -18,6 +18,8 @@ def navigation(request: HttpRequest) -> dict:
     ]
     if user.can(Capability.ASSESS_POVERTY):
         items.append((reverse("poverty:assess"), _("Đánh giá nghèo")))
+    if user.can(Capability.RECORD_OBSERVATIONS):
+        items.append((reverse("teams:field"), _("Đến hộ")))
     items.append((reverse("poverty:reviews"), _("Rà soát")))
     items.append((reverse("poverty:reports"), _("Báo cáo nghèo")))
     items.append((reverse("jobs:list"), _("Tác vụ")))

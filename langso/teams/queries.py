@@ -129,3 +129,112 @@ def worklist_for(
     )
     shown = Household.objects.select_related("village").in_bulk([e.household_id for e in entries])
     return [(e, shown[e.household_id]) for e in entries]
+
+
+# A phone keeps at most this many households (its member's villages); an officer with more
+# in their area picks villages first.
+FIELD_HOUSEHOLDS_MAX = 3000
+FIELD_VISIT_DAYS = 90  # recent visits a phone keeps, to show what was taught lately
+
+
+class TooManyHouseholds(ValueError):
+    pass
+
+
+def _shown_reasons(entry: targeting.Entry, sensitive: bool, language: str) -> list[str]:
+    texts = [r.text(language) for r in entry.reasons if sensitive or not r.sensitive]
+    if len(texts) < len(entry.reasons):
+        texts.append("Diện ưu tiên khác" if language == "vi" else "Another priority")
+    return texts
+
+
+def field_data(
+    user: Any, village_ids: list[int] | None, today: dt.date, *, language: str = "vi"
+) -> dict[str, Any]:
+    """Everything the phone needs to record visits without signal: the households of the
+    chosen (or all of the user's) villages in worklist order, with their members and current
+    profile, the skills, and the recent visits there. Only what the user may see and write."""
+    from langso.accounts.roles import Capability
+    from langso.registry.models import Member
+    from langso.registry.privacy import consent_methods
+
+    villages = worklist_villages(user)
+    if village_ids:
+        villages = villages.filter(pk__in=village_ids)
+    households = Household.objects.filter(village__in=villages, is_active=True)
+    total = households.count()
+    if total > FIELD_HOUSEHOLDS_MAX:
+        raise TooManyHouseholds(total)
+    facts = household_facts(households, today)
+    entries = {
+        e.household_id: e for e in targeting.worklist(facts, targeting.rules(), catalogue(), today)
+    }
+    profiles = {f.household_id: dict(f.digital) for f in facts}
+    people: dict[int, list[dict]] = {}
+    for member in (
+        Member.objects.filter(household__in=households, is_active=True)
+        .order_by("household_id", "id")
+        .values("id", "household_id", "full_name", "birth_year", "relationship")
+    ):
+        people.setdefault(member["household_id"], []).append(
+            {
+                "id": member["id"],
+                "name": member["full_name"],
+                "age": today.year - member["birth_year"],
+                "head": member["relationship"] == "head",
+            }
+        )
+    sensitive = user.can(Capability.VIEW_SENSITIVE)
+    rows = []
+    for household in households.select_related("village").order_by("village__name", "code"):
+        entry = entries.get(household.pk)
+        rows.append(
+            {
+                "id": household.pk,
+                "code": household.code,
+                "village": household.village.name,
+                "address": household.address,
+                "members": people.get(household.pk, []),
+                "profile": profiles.get(household.pk, {}),
+                "points": entry.points if entry else 0,
+                "reasons": _shown_reasons(entry, sensitive, language) if entry else [],
+                "skills": list(entry.skills) if entry else [],
+                "last_visit": entry.last_visit.isoformat() if entry and entry.last_visit else None,
+            }
+        )
+    rows.sort(key=lambda r: (-r["points"], r["last_visit"] or "", r["code"]))
+    since = today - dt.timedelta(days=FIELD_VISIT_DAYS)
+    recent = [
+        {
+            "id": visit.pk,
+            "household": visit.household_id,
+            "visited_on": visit.visited_on.isoformat(),
+            "skills": {s.skill: s.outcome for s in visit.skills.all()},
+        }
+        for visit in Visit.objects.filter(household__in=households, visited_on__gte=since)
+        .prefetch_related("skills")
+        .order_by("-visited_on")
+    ]
+    skills = catalogue()
+    return {
+        "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "today": today.isoformat(),
+        "villages": [{"id": v.pk, "name": v.name} for v in villages],
+        "households": rows,
+        "recent_visits": recent,
+        "catalogue": skills.version,
+        "skills": [
+            {
+                "code": s.code,
+                "title": s.title(language),
+                "steps": list(s.steps_vi),
+                "moves": list(s.moves),
+            }
+            for s in skills.skills
+        ],
+        "consent_methods": [
+            {"code": m.code, "label": m.label(language)}
+            for m in consent_methods()
+            if m.valid_for_consent
+        ],
+    }

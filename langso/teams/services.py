@@ -317,15 +317,23 @@ class SyncOutcome:
     conflicts: tuple[VisitConflict, ...] = ()
 
 
-def visits_sync(*, actor: Any, records: list[VisitRecord], today: dt.date | None = None):
+def visits_sync(
+    *,
+    actor: Any,
+    records: list[VisitRecord],
+    photos: dict[int, Any] | None = None,
+    today: dt.date | None = None,
+) -> list[SyncOutcome]:
     """A batch of visits recorded offline, each stored on its own: one refused visit does not
-    hold back the others, and a visit sent again is reported as stored before."""
+    hold back the others, and a visit sent again is reported as stored before. ``photos``:
+    the photo of the visit at that position of the batch, if any."""
     outcomes = []
-    for record in records:
+    for position, record in enumerate(records):
         if record.client_id is None:
             raise ValueError("a synced visit needs its client id")
+        photo = (photos or {}).get(position)
         try:
-            result = visit_record(actor=actor, record=record, today=today)
+            result = visit_record(actor=actor, record=record, photo=photo, today=today)
         except ValidationError as error:
             outcomes.append(SyncOutcome(record.client_id, "refused", errors=error.message_dict))
         except (Household.DoesNotExist, PermissionDenied):
