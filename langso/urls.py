@@ -17,6 +17,10 @@ from langso.teams import views as team_views
 
 team_patterns = (
     [
+        path("", team_views.team_list, name="list"),
+        path("<int:team_id>/", team_views.team_detail, name="team"),
+        path("<int:team_id>/decision/", team_views.team_decision, name="decision"),
+        path("progress/", team_views.progress, name="progress"),
         path("field/", team_views.field_app, name="field"),
         path("field/data.json", team_views.field_data, name="field_data"),
         path("field/sync/", team_views.field_sync, name="field_sync"),

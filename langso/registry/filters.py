@@ -11,7 +11,7 @@ from typing import Any
 
 import django_filters
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from langso.accounts.roles import Capability
@@ -122,22 +122,30 @@ class HouseholdFilter(django_filters.FilterSet):
         names = Q()
         for condition in name_conditions(key):
             names |= condition
-        communes = self._search_communes()
-        if communes is None or self.form.cleaned_data.get("inactive"):
-            people = Member.objects.filter(names, is_active=True)
+        communes = self._covered_communes()
+        if self.form.cleaned_data.get("inactive"):  # members of closed households too
+            people = Member.objects.filter(names, household__commune_id__in=communes)
         else:  # the (commune, name) indexes; inactive households are not listed anyway
             people = Member.objects.filter(names, search_commune__in=communes)
         return queryset.filter(pk__in=people.values("household_id"))
 
-    def _search_communes(self) -> list[str] | None:
-        """The communes a name search covers, when the user's area is whole communes (a
-        commune officer, a province); None for a national area or a set of villages."""
+    def _covered_communes(self) -> list[str]:
+        """The communes holding every household the user may see (those of their villages,
+        for a village's team member), narrowed to the commune chosen in the filter."""
         area = area_of(self.user)
-        if area.everything or area.villages or self.user is None:
-            return None
-        communes = area.communes | area.province_communes
+        if area.everything:
+            from langso.geo.models import Commune
+
+            communes = set(Commune.objects.values_list("code", flat=True))
+        else:
+            communes = area.communes | area.province_communes | area.ancestor_communes
         chosen = self.form.cleaned_data.get("commune")
         return sorted(communes & {chosen} if chosen else communes)
+
+    def _whole_communes(self) -> bool:
+        """True if the user sees every household of the communes they cover (not only some
+        villages of them): the lists may then be read from the commune-led indexes alone."""
+        return not area_of(self.user).villages
 
     def listing(self) -> Sequence[Household] | QuerySet[Household]:
         """What the list page pages through: the households in list order; a search by name
@@ -148,9 +156,9 @@ class HouseholdFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         key = plain((data.get("q") or "").strip())
         given = {n for n, v in data.items() if v not in (None, "")}
-        communes = self._search_communes()
-        if communes is None:
+        if not self._whole_communes():
             return queryset
+        communes = self._covered_communes()
         if key and given <= {"q", "commune"} and not any(c.isdigit() for c in key):
             return NameListing(key, communes)
         field, answer = data.get("digital"), data.get("digital_value") or "yes"
@@ -171,12 +179,14 @@ class HouseholdFilter(django_filters.FilterSet):
         answer = self.form.cleaned_data.get("digital_value") or "yes"
         if name == "digital_value" or not field:
             return queryset  # both parameters are applied once, from "digital"
-        communes = None if self.form.cleaned_data.get("inactive") else self._search_communes()
-        if communes is not None:  # the profiles' (commune, indicators) index
+        if not self.form.cleaned_data.get("inactive"):  # the profiles' (commune, ...) index
+            communes = self._covered_communes()
             known = DigitalProfile.objects.filter(listed_commune__in=communes)
             if answer == "unknown":
-                known = known.filter(**{f"{field}__isnull": False})
-                return queryset.exclude(pk__in=known.values("household_id"))
+                # NOT EXISTS, not NOT IN: PostgreSQL plans the first as an anti-join, the second
+                # (NULL-aware) as a subplan per household once the known ones outgrow work_mem
+                known = known.filter(**{f"{field}__isnull": False}, household_id=OuterRef("pk"))
+                return queryset.filter(~Exists(known))
             return queryset.filter(pk__in=_answered(known, field, answer).values("household_id"))
         lookup = f"digital_profile__{field}"
         if answer == "unknown":

@@ -169,9 +169,13 @@ class Member(models.Model):
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     full_name = models.CharField(_("họ và tên"), max_length=120)
-    name_key = models.CharField(max_length=120, editable=False, db_index=True)
+    # Searched through the (search_commune, name, household) indexes below, and matched with
+    # birth year through (name_key, birth_year): no index of their own, which PostgreSQL would
+    # prefer for a name prefix (it estimates a prefix's rows far too low) and then read
+    # thousands of rows one by one.
+    name_key = models.CharField(max_length=120, editable=False)
     # the given name (last word of name_key): people look each other up by it ("Dũng")
-    given_key = models.CharField(max_length=40, editable=False, db_index=True, default="")
+    given_key = models.CharField(max_length=40, editable=False, default="")
     # The commune under which name searches find this person: the household's commune while
     # both are active, else null. A copy of household.commune_id kept on the row so that a name
     # search reads one index (commune, name, household) and never the households it skips

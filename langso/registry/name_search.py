@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from langso.registry.models import Household, Member
 
 # Below this many people with the name in the area, one query finds all their households.
 RARE_NAME_PEOPLE = 2000
+# Below this many, one grouped query counts the households of every commune at once (cheaper
+# than a query per commune when the name is too rare to fill the capped count early).
+MEDIUM_NAME_PEOPLE = 20_000
 
 
 def name_conditions(key: str) -> list[Q]:
@@ -44,6 +47,7 @@ class NameListing(Sequence):
         self.communes = sorted(communes)
         self._counts: dict[str, tuple[int, int]] = {}  # commune -> (count, counted up to)
         self._rare: bool | None = None
+        self._people_count: int | None = None
 
     def _households_in(self, communes: list[str]) -> QuerySet:
         parts = [
@@ -54,17 +58,37 @@ class NameListing(Sequence):
         ]
         return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0].distinct()
 
+    def _people(self) -> int:
+        """People with the name in the area, counted no further than MEDIUM_NAME_PEOPLE."""
+        if self._people_count is None:
+            people = 0
+            for condition in name_conditions(self.key):
+                found = Member.objects.filter(condition, search_commune__in=self.communes)
+                people += found[: max(MEDIUM_NAME_PEOPLE - people, 0)].count()
+            self._people_count = people
+        return self._people_count
+
     @property
     def rare(self) -> bool:
         """Few enough people have the name to find them all at once, in one query; a common
         name is read commune by commune, which stops as soon as a page is full."""
         if self._rare is None:
-            people = 0
-            for condition in name_conditions(self.key):
-                found = Member.objects.filter(condition, search_commune__in=self.communes)
-                people += found[: RARE_NAME_PEOPLE - people].count()
-            self._rare = people < RARE_NAME_PEOPLE
+            self._rare = self._people() < RARE_NAME_PEOPLE
         return self._rare
+
+    def _count_all_communes(self) -> None:
+        """Every commune's households with the name, in one grouped query (a medium name)."""
+        counts = dict.fromkeys(self.communes, 0)
+        names = Q()
+        for condition in name_conditions(self.key):
+            names |= condition
+        grouped = Member.objects.filter(names, search_commune__in=self.communes)
+        for commune, n in grouped.values_list("search_commune").annotate(
+            n=Count("household_id", distinct=True)
+        ).order_by():
+            counts[commune] = n
+        for commune, n in counts.items():
+            self._counts[commune] = (n, 10**9)
 
     def _count(self, commune: str, upto: int) -> int:
         """Households of ``commune`` that match, counting no further than ``upto``."""
@@ -78,6 +102,8 @@ class NameListing(Sequence):
     def count_upto(self, limit: int) -> int:
         if self.rare:
             return self._households_in(self.communes)[:limit].count()
+        if self._people() < MEDIUM_NAME_PEOPLE and len(self._counts) < len(self.communes):
+            self._count_all_communes()
         total = 0
         for commune in self.communes:
             total += self._count(commune, limit - total)

@@ -186,3 +186,103 @@ class VisitConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visit_id} {self.field}"
+
+
+# --- aggregates, kept as visits are recorded (the progress pages read these, never the visits) ---
+
+# the indicators whose change after a first visit the progress pages report
+REACH_FIELDS = (
+    "has_smartphone",
+    "uses_internet",
+    "vneid_level",
+    "pays_cashless",
+    "uses_online_public_services",
+)
+
+
+class VisitTally(models.Model):
+    """Visits and skills per village, team member and day."""
+
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+")
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="+")
+    team_member = models.IntegerField(default=0)  # TeamMember id; 0: recorded by an officer
+    day = models.DateField()
+    visits = models.PositiveIntegerField(default=0)
+    skills_taught = models.PositiveIntegerField(default=0)
+    skills_mastered = models.PositiveIntegerField(default=0)  # "can do it alone"
+
+    area_fields = AreaFields(
+        province="commune__province_id",
+        commune="commune_id",
+        village="village_id",
+        province_by_communes=True,
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["village", "team_member", "day"], name="tally_once")
+        ]
+        indexes = [models.Index(fields=["commune", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.day}: {self.visits}"
+
+
+class SkillTally(models.Model):
+    """Skills taught and mastered per village, skill and month."""
+
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+")
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="+")
+    skill = models.CharField(max_length=40)
+    month = models.DateField()  # its first day
+    taught = models.PositiveIntegerField(default=0)
+    mastered = models.PositiveIntegerField(default=0)
+
+    area_fields = AreaFields(
+        province="commune__province_id",
+        commune="commune_id",
+        village="village_id",
+        province_by_communes=True,
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["village", "skill", "month"], name="skill_tally_once")
+        ]
+        indexes = [models.Index(fields=["commune", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.skill} {self.month}"
+
+
+class HouseholdReach(models.Model):
+    """A household the teams have reached: when first and last, how often, and what its
+    profile said of the key indicators before the first visit (to count who moved out of a
+    digital deprivation since)."""
+
+    household = models.OneToOneField(
+        Household, primary_key=True, on_delete=models.CASCADE, related_name="reach"
+    )
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+")
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="+")
+    first_visit = models.DateField()
+    last_visit = models.DateField()
+    visits = models.PositiveIntegerField(default=0)
+    had_smartphone = models.BooleanField(null=True)
+    used_internet = models.BooleanField(null=True)
+    had_vneid = models.BooleanField(null=True)  # level 2
+    paid_cashless = models.BooleanField(null=True)
+    used_online_services = models.BooleanField(null=True)
+
+    area_fields = AreaFields(
+        province="commune__province_id",
+        commune="commune_id",
+        village="village_id",
+        province_by_communes=True,
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["commune", "first_visit"])]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}: {self.visits}"

@@ -238,3 +238,56 @@ def field_data(
             if m.valid_for_consent
         ],
     }
+
+
+def teams_listed(user: Any, today: dt.date) -> QuerySet[Team]:
+    """The user's teams with their active members counted, by commune and village."""
+    active = Q(members__starts_on__lte=today) & (
+        Q(members__ends_on__isnull=True) | Q(members__ends_on__gte=today)
+    )
+    return (
+        teams_for(user)
+        .annotate(active_members=Count("members", filter=active))
+        .order_by("commune__name", "level", "village__name", "name")
+    )
+
+
+def members_of(team: Team) -> QuerySet[TeamMember]:
+    return (
+        team.members.select_related("user")
+        .prefetch_related("villages")
+        .order_by("role", "full_name")
+    )
+
+
+def team_accounts(team: Team) -> QuerySet:
+    """Accounts a member of this team may use to record visits: team roles in its commune."""
+    from langso.accounts.models import User
+    from langso.accounts.roles import Role
+
+    return (
+        User.objects.filter(
+            role__in=[Role.TEAM_MEMBER, Role.TEAM_LEADER],
+            is_active=True,
+        )
+        .filter(
+            Q(areas__village__commune_id=team.commune_id) | Q(areas__commune_id=team.commune_id)
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def team_villages(team: Team) -> QuerySet[Village]:
+    return Village.objects.filter(commune_id=team.commune_id).order_by("name")
+
+
+def manageable_communes(user: Any) -> QuerySet:
+    """Communes where the user may establish teams (write scope)."""
+    from langso.geo.models import Commune
+
+    return restrict(Commune.objects.all(), user, for_write=True).order_by("name")
+
+
+def writable_team(user: Any, team: Team) -> bool:
+    return restrict(Team.objects.filter(pk=team.pk), user, for_write=True).exists()

@@ -28,6 +28,7 @@ from langso.geo.models import Village
 from langso.registry.models import DigitalProfile, Household, ObservationSource
 from langso.registry.privacy import VISIT_PURPOSE, consent_record, has_consent, is_child
 from langso.registry.services import digital_observe
+from langso.teams import tallies
 from langso.teams.models import (
     MemberKind,
     MemberRole,
@@ -270,6 +271,7 @@ def visit_record(
                 VisitSkill(visit=visit, skill=code, catalogue_version=version, outcome=outcome)
                 for code, outcome in sorted(record.skills.items())
             )
+            baseline = tallies.baseline_of(household.pk)
             conflicting = _conflicting(household, record)
             conflicts = tuple(
                 VisitConflict.objects.create(
@@ -287,6 +289,7 @@ def visit_record(
                     facts=facts,
                 )
                 visit.save(update_fields=["observation"])
+            tallies.count_visit(visit, record.skills, baseline)
             record_change(
                 actor=actor,
                 action=Action.CREATE,

@@ -10,21 +10,32 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from langso.accounts.roles import Capability
+from langso.core.paging import CappedPaginator
 from langso.registry.records import DIGITAL_FIELDS
 from langso.teams import queries
-from langso.teams.services import VisitRecord, visits_sync
+from langso.teams.forms import TeamForm, TeamMemberForm
+from langso.teams.services import VisitRecord, team_create, team_member_add, visits_sync
 
+PROGRESS_LABELS = {
+    "has_smartphone": _lazy("Có điện thoại thông minh"),
+    "uses_internet": _lazy("Dùng Internet"),
+    "vneid_level": _lazy("VNeID mức 2"),
+    "pays_cashless": _lazy("Thanh toán không tiền mặt"),
+    "uses_online_public_services": _lazy("Dịch vụ công trực tuyến"),
+}
 STATIC = Path(__file__).resolve().parent.parent / "static" / "teams"
 SYNC_BATCH_MAX = 500
 PHOTO_MAX_BYTES = 2_000_000
@@ -162,4 +173,157 @@ def manifest(request: HttpRequest) -> JsonResponse:
             "lang": "vi",
         },
         content_type="application/manifest+json",
+    )
+
+
+@login_required
+def team_list(request: HttpRequest) -> HttpResponse:
+    """The teams of the user's area, counted like the articles count them; a new team."""
+    user = request.user
+    today = timezone.localdate()
+    can_manage = user.can(Capability.MANAGE_TEAMS)
+    form = None
+    if can_manage:
+        form = TeamForm(
+            request.POST or None,
+            request.FILES or None,
+            communes=queries.manageable_communes(user),
+            villages=queries.worklist_villages(user)[:2000],
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                team = team_create(
+                    actor=user,
+                    commune_code=data["commune"],
+                    village_id=data["village"],
+                    name=data["name"],
+                    decision_number=data["decision_number"],
+                    decision_date=data["decision_date"],
+                    established_on=data["established_on"],
+                    decision_file=data["decision_file"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Đã thành lập tổ %(name)s.") % {"name": team.name})
+                return redirect("teams:team", team.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    page = CappedPaginator(queries.teams_listed(user, today), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "teams/list.html",
+        {
+            "counts": queries.team_counts(user, today),
+            "page": page,
+            "form": form,
+        },
+    )
+
+
+@login_required
+def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+    """A team's decision and members; an officer adds members."""
+    user = request.user
+    team = get_object_or_404(queries.teams_for(user), pk=team_id)
+    can_manage = user.can(Capability.MANAGE_TEAMS) and queries.writable_team(user, team)
+    form = None
+    if can_manage:
+        form = TeamMemberForm(
+            request.POST or None,
+            villages=queries.team_villages(team),
+            accounts=queries.team_accounts(team),
+        )
+        if team.village_id and not form.is_bound:
+            form.fields["villages"].initial = [team.village_id]
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                member = team_member_add(
+                    actor=user,
+                    team_id=team.pk,
+                    full_name=data["full_name"],
+                    phone=data["phone"],
+                    role=data["role"],
+                    kind=data["kind"],
+                    village_ids=data["villages"],
+                    starts_on=data["starts_on"],
+                    user=queries.team_accounts(team).filter(pk=data["account"]).first()
+                    if data["account"]
+                    else None,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("Đã thêm %(name)s vào tổ.") % {"name": member.full_name}
+                )
+                return redirect("teams:team", team.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "teams/detail.html",
+        {"team": team, "members": queries.members_of(team), "form": form},
+    )
+
+
+@login_required
+def team_decision(request: HttpRequest, team_id: int) -> FileResponse:
+    """The uploaded founding decision, to those who can see the team."""
+    team = get_object_or_404(queries.teams_for(request.user), pk=team_id)
+    if not team.decision_file:
+        raise Http404
+    return FileResponse(team.decision_file.open("rb"), filename=Path(team.decision_file.name).name)
+
+
+def _period(request: HttpRequest, today: dt.date) -> tuple[dt.date, dt.date]:
+    try:
+        start = dt.date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        start = today.replace(month=1, day=1)
+    try:
+        end = dt.date.fromisoformat(request.GET.get("to", ""))
+    except ValueError:
+        end = today
+    return start, max(start, end)
+
+
+@login_required
+def progress(request: HttpRequest) -> HttpResponse:
+    """What the teams have done in a period, by commune, village or member; as XLSX too."""
+    from langso.teams import progress as figures
+    from langso.teams.progress_xlsx import progress_workbook
+
+    user = request.user
+    today = timezone.localdate()
+    start, end = _period(request, today)
+    group = request.GET.get("group", "")
+    if group not in figures.GROUPS:
+        group = "village" if queries.manageable_communes(user).count() == 1 else "commune"
+    rows, total = figures.progress(user, group, start, end)
+    skills = figures.skills_progress(user, start, end)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            progress_workbook(rows, total, skills, group=group, start=start, end=end),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="ket-qua-to-cong-nghe-so-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
+        )
+        return response
+    return render(
+        request,
+        "teams/progress.html",
+        {
+            "rows": rows,
+            "total": total,
+            "skills": skills,
+            "group": group,
+            "start": start,
+            "end": end,
+            "moved_labels": PROGRESS_LABELS,
+            "query": request.GET.urlencode(),
+        },
     )

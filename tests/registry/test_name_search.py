@@ -152,3 +152,21 @@ def test_the_filter_and_the_name_listing_agree_on_what_they_find(two_communes):
     listing = HouseholdFilter({"q": "dung"}, queries.households_for(user), user=user)
     assert isinstance(listing.listing(), NameListing)
     assert sorted(h.pk for h in listing.listing()[:50]) == sorted(h.pk for h in listing.qs)
+
+
+def test_a_village_team_member_finds_only_their_villages_households_by_name(two_communes):
+    from tests.factories.accounts import team_member
+
+    here, _there = two_communes
+    mine = household(here, _head("Nông Văn Dũng"))
+    household(VillageFactory(commune_id="01273"), _head("Nông Văn Dũng"))
+    assert _listed(team_member(here), "dung") == [mine]
+
+
+def test_a_national_account_finds_households_by_name(two_communes):
+    from tests.factories.accounts import UserFactory
+
+    here, there = two_communes
+    found = [household(here, _head("Nông Văn Dũng")), household(there, _head("Lý Văn Dũng"))]
+    national = UserFactory(role="province_admin", is_superuser=True)
+    assert _listed(national, "dung") == found

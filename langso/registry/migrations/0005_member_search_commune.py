@@ -15,6 +15,17 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # the name searches read the commune-led indexes below (see Member.name_key)
+        migrations.AlterField(
+            model_name="member",
+            name="name_key",
+            field=models.CharField(editable=False, max_length=120),
+        ),
+        migrations.AlterField(
+            model_name="member",
+            name="given_key",
+            field=models.CharField(default="", editable=False, max_length=40),
+        ),
         migrations.RemoveIndex(model_name="member", name="member_name_search"),
         migrations.RemoveIndex(model_name="member", name="member_given_search"),
         migrations.AddField(

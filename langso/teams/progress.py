@@ -1,0 +1,122 @@
+"""Progress of the teams' work, read from the aggregate tables (teams/tallies.py).
+
+Per area row (commune, village or team member): households, households reached, visits, skills
+taught and mastered, and reached households that moved out of each key digital deprivation
+(their profile said "no" before the first visit and says "yes" now).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+
+from langso.accounts.scope import restrict
+from langso.registry.models import Household
+from langso.teams.models import HouseholdReach, SkillTally, TeamMember, VisitTally
+from langso.teams.skills import catalogue
+
+GROUPS = ("commune", "village", "member")
+# (baseline column, profile condition that means "has it now"), per key indicator
+MOVED = {
+    "has_smartphone": ("had_smartphone", Q(household__digital_profile__has_smartphone=True)),
+    "uses_internet": ("used_internet", Q(household__digital_profile__uses_internet=True)),
+    "vneid_level": ("had_vneid", Q(household__digital_profile__vneid_level__gte=2)),
+    "pays_cashless": ("paid_cashless", Q(household__digital_profile__pays_cashless=True)),
+    "uses_online_public_services": (
+        "used_online_services",
+        Q(household__digital_profile__uses_online_public_services=True),
+    ),
+}
+
+
+@dataclass
+class Row:
+    key: Any
+    name: str
+    households: int = 0
+    reached: int = 0
+    visits: int = 0
+    taught: int = 0
+    mastered: int = 0
+    moved: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def moved_list(self) -> list[int]:
+        return [self.moved.get(name, 0) for name in MOVED]
+
+    @property
+    def reached_share(self) -> float | None:
+        return self.reached / self.households if self.households else None
+
+
+def _key(group: str) -> tuple[str, str]:
+    """(the grouping column of the tallies, the name to show) for a group."""
+    return {
+        "commune": ("commune_id", "commune__name"),
+        "village": ("village_id", "village__name"),
+        "member": ("team_member", ""),
+    }[group]
+
+
+def progress(user: Any, group: str, start: dt.date, end: dt.date) -> tuple[list[Row], Row]:
+    """Rows of the chosen group in the user's area for visits from ``start`` to ``end``, and
+    their total."""
+    column, label = _key(group)
+    tallies = restrict(VisitTally.objects.all(), user).filter(day__range=(start, end))
+    reach = restrict(HouseholdReach.objects.all(), user).filter(first_visit__range=(start, end))
+    rows: dict[Any, Row] = {}
+    named = tallies.values(column, *([label] if label else []))
+    for r in named.annotate(
+        v=Sum("visits"), t=Sum("skills_taught"), m=Sum("skills_mastered")
+    ).order_by():
+        row = rows.setdefault(r[column], Row(r[column], r.get(label, "")))
+        row.visits += r["v"]
+        row.taught += r["t"]
+        row.mastered += r["m"]
+    if group != "member":
+        moved = {
+            name: Count("household_id", filter=Q(**{base: False}) & now)
+            for name, (base, now) in MOVED.items()
+        }
+        for r in reach.values(column, label).annotate(n=Count("household_id"), **moved).order_by():
+            row = rows.setdefault(r[column], Row(r[column], r[label]))
+            row.reached = r["n"]
+            row.moved = {name: r[name] for name in MOVED}
+        households = restrict(Household.objects.filter(is_active=True), user)
+        hh_column = "commune_id" if group == "commune" else "village_id"
+        for key, n in households.values_list(hh_column).annotate(n=Count("id")).order_by():
+            if key in rows:
+                rows[key].households = n
+    else:
+        members = TeamMember.objects.filter(pk__in=list(rows)).values_list("pk", "full_name")
+        for pk, name in members:
+            rows[pk].name = name
+        if 0 in rows:
+            rows[0].name = "Cán bộ xã ghi"
+    ordered = sorted(rows.values(), key=lambda r: (r.name or "", str(r.key)))
+    total = Row("total", "Tổng")
+    for r in ordered:
+        total.households += r.households
+        total.reached += r.reached
+        total.visits += r.visits
+        total.taught += r.taught
+        total.mastered += r.mastered
+        for name, n in r.moved.items():
+            total.moved[name] = total.moved.get(name, 0) + n
+    return ordered, total
+
+
+def skills_progress(user: Any, start: dt.date, end: dt.date) -> list[tuple[str, int, int]]:
+    """(skill title, taught, mastered) in catalogue order, for visits in the period's months."""
+    rows = (
+        restrict(SkillTally.objects.all(), user)
+        .filter(month__range=(start.replace(day=1), end))
+        .values("skill")
+        .annotate(t=Sum("taught"), m=Sum("mastered"))
+        .order_by()
+    )
+    found = {r["skill"]: (r["t"], r["m"]) for r in rows}
+    return [(s.title_vi, *found[s.code]) for s in catalogue().skills if s.code in found]
