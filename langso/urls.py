@@ -21,6 +21,12 @@ team_patterns = (
         path("<int:team_id>/", team_views.team_detail, name="team"),
         path("<int:team_id>/decision/", team_views.team_decision, name="decision"),
         path("progress/", team_views.progress, name="progress"),
+        path(
+            "households/<int:household_id>/visits/",
+            team_views.household_visits,
+            name="household_visits",
+        ),
+        path("conflicts/<int:conflict_id>/", team_views.conflict_settle, name="conflict"),
         path("field/", team_views.field_app, name="field"),
         path("field/data.json", team_views.field_data, name="field_data"),
         path("field/sync/", team_views.field_sync, name="field_sync"),

@@ -9,6 +9,7 @@ from langso.geo.api import router as geo_router
 from langso.jobs.api import router as jobs_router
 from langso.poverty.api import router as poverty_router
 from langso.registry.api import router as registry_router
+from langso.teams.api import router as teams_router
 
 api = NinjaAPI(
     title="langso API",
@@ -30,3 +31,4 @@ api.add_router("/geo", geo_router, tags=["geography"])
 api.add_router("/jobs", jobs_router, tags=["jobs"])
 api.add_router("/households", registry_router, tags=["households"])
 api.add_router("/poverty", poverty_router, tags=["poverty"])
+api.add_router("/teams", teams_router, tags=["teams"])

@@ -83,9 +83,11 @@ class NameListing(Sequence):
         for condition in name_conditions(self.key):
             names |= condition
         grouped = Member.objects.filter(names, search_commune__in=self.communes)
-        for commune, n in grouped.values_list("search_commune").annotate(
-            n=Count("household_id", distinct=True)
-        ).order_by():
+        for commune, n in (
+            grouped.values_list("search_commune")
+            .annotate(n=Count("household_id", distinct=True))
+            .order_by()
+        ):
             counts[commune] = n
         for commune, n in counts.items():
             self._counts[commune] = (n, 10**9)

@@ -291,3 +291,11 @@ def manageable_communes(user: Any) -> QuerySet:
 
 def writable_team(user: Any, team: Team) -> bool:
     return restrict(Team.objects.filter(pk=team.pk), user, for_write=True).exists()
+
+
+def open_conflicts(household: Household) -> QuerySet:
+    from langso.teams.models import VisitConflict
+
+    return VisitConflict.objects.filter(
+        visit__household=household, resolved_at__isnull=True
+    ).select_related("visit", "visit__team_member")

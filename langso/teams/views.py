@@ -24,10 +24,19 @@ from django.views.decorators.http import require_POST
 
 from langso.accounts.roles import Capability
 from langso.core.paging import CappedPaginator
+from langso.registry.models import DigitalObservation
 from langso.registry.records import DIGITAL_FIELDS
 from langso.teams import queries
 from langso.teams.forms import TeamForm, TeamMemberForm
-from langso.teams.services import VisitRecord, team_create, team_member_add, visits_sync
+from langso.teams.models import VisitConflict
+from langso.teams.services import (
+    VisitRecord,
+    conflict_resolve,
+    team_create,
+    team_member_add,
+    visits_sync,
+)
+from langso.teams.skills import catalogue
 
 PROGRESS_LABELS = {
     "has_smartphone": _lazy("Có điện thoại thông minh"),
@@ -35,6 +44,9 @@ PROGRESS_LABELS = {
     "vneid_level": _lazy("VNeID mức 2"),
     "pays_cashless": _lazy("Thanh toán không tiền mặt"),
     "uses_online_public_services": _lazy("Dịch vụ công trực tuyến"),
+}
+FACT_LABELS = {
+    name: DigitalObservation._meta.get_field(name).verbose_name for name in DIGITAL_FIELDS
 }
 STATIC = Path(__file__).resolve().parent.parent / "static" / "teams"
 SYNC_BATCH_MAX = 500
@@ -327,3 +339,61 @@ def progress(request: HttpRequest) -> HttpResponse:
             "query": request.GET.urlencode(),
         },
     )
+
+
+@login_required
+def household_visits(request: HttpRequest, household_id: int) -> HttpResponse:
+    """The household page's part on visits: the last visits, and facts in conflict."""
+    from langso.registry.queries import households_for
+
+    household = get_object_or_404(households_for(request.user), pk=household_id)
+    titles = {s.code: s.title(get_language() or "vi") for s in catalogue().skills}
+    visits = [
+        (
+            visit,
+            "; ".join(
+                f"{titles.get(s.skill, s.skill)} ({s.get_outcome_display().lower()})"
+                for s in visit.skills.all()
+            ),
+        )
+        for visit in queries.visits_of(household)[:20]
+    ]
+    conflicts = [
+        (c, FACT_LABELS.get(c.field, c.field), _fact_text(c.mine), _fact_text(c.theirs))
+        for c in queries.open_conflicts(household)
+    ]
+    return render(
+        request,
+        "teams/_household_visits.html",
+        {
+            "visits": visits,
+            "conflicts": conflicts,
+            "can_settle": request.user.can(Capability.EDIT_HOUSEHOLDS),
+        },
+    )
+
+
+def _fact_text(value: object) -> str:
+    if value is None:
+        return _("chưa rõ")
+    if isinstance(value, bool):
+        return _("có") if value else _("không")
+    return _("mức %(n)s") % {"n": value}
+
+
+@login_required
+@require_POST
+def conflict_settle(request: HttpRequest, conflict_id: int) -> HttpResponse:
+    if not request.user.can(Capability.EDIT_HOUSEHOLDS):
+        raise PermissionDenied
+    try:
+        conflict = conflict_resolve(
+            actor=request.user, conflict_id=conflict_id, keep=request.POST.get("keep", "")
+        )
+    except VisitConflict.DoesNotExist:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("registry:list")
+    messages.success(request, _("Đã ghi quyết định."))
+    return redirect("registry:detail", conflict.visit.household_id)

@@ -140,3 +140,40 @@ def test_keeping_theirs_leaves_the_registry_and_closes_the_conflict(home, volunt
         volunteer,
         True,
     )
+
+
+def test_the_household_page_lists_visits_and_open_conflicts(home, volunteer):
+    from tests.factories.sessions import signed_in
+
+    _someone_else_records(home, has_smartphone=True)
+    record = _visit(home, facts={"has_smartphone": False}, base={"has_smartphone": None})
+    visits_sync(actor=volunteer, records=[record], today=TODAY)
+    page = signed_in(commune_officer("01273")).get(f"/teams/households/{home.pk}/visits/")
+    text = page.content.decode()
+    assert "có điện thoại thông minh: lần đến hộ" in text.lower()
+    assert (len(page.context["visits"]), len(page.context["conflicts"])) == (1, 1)
+
+
+def test_an_officer_settles_a_conflict_from_the_household_page(home, volunteer):
+    from tests.factories.sessions import signed_in
+
+    _someone_else_records(home, has_smartphone=True)
+    record = _visit(home, facts={"has_smartphone": False}, base={"has_smartphone": None})
+    (outcome,) = visits_sync(actor=volunteer, records=[record], today=TODAY)
+    response = signed_in(commune_officer("01273")).post(
+        f"/teams/conflicts/{outcome.conflicts[0].pk}/", {"keep": "mine"}
+    )
+    assert response.url == f"/households/{home.pk}/"
+    assert DigitalProfile.objects.get(household=home).has_smartphone is False
+
+
+def test_a_team_member_cannot_settle_a_conflict(home, volunteer):
+    from tests.factories.sessions import signed_in
+
+    _someone_else_records(home, has_smartphone=True)
+    record = _visit(home, facts={"has_smartphone": False}, base={"has_smartphone": None})
+    (outcome,) = visits_sync(actor=volunteer, records=[record], today=TODAY)
+    response = signed_in(volunteer).post(
+        f"/teams/conflicts/{outcome.conflicts[0].pk}/", {"keep": "mine"}
+    )
+    assert response.status_code == 403
