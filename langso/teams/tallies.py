@@ -11,8 +11,8 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from langso.registry.models import DigitalProfile
-from langso.teams.models import HouseholdReach, Outcome, SkillTally, Visit, VisitTally
+from langso.registry.models import DigitalObservation, DigitalProfile
+from langso.teams.models import HouseholdReach, Outcome, SkillTally, Visit, VisitSkill, VisitTally
 
 # HouseholdReach's baseline column for each profile indicator, and what "had it" means
 BASELINE = {
@@ -104,3 +104,105 @@ def _widen(reach: HouseholdReach, day: dt.date) -> None:
         changed.append("last_visit")
     if changed:
         reach.save(update_fields=changed)
+
+
+def rebuild(province: str) -> None:
+    """Recompute a province's aggregates from its visits (after a bulk load such as the demo,
+    or to repair them): `langso teams-rebuild-tallies PROVINCE`."""
+    from django.db.models import Count, Max, Min, Q
+    from django.db.models.functions import TruncMonth
+
+    from langso.registry.profile import summarise
+    from langso.registry.records import DIGITAL_FIELDS
+
+    visits = Visit.objects.filter(commune__province_id=province)
+    skills = VisitSkill.objects.filter(visit__commune__province_id=province)
+    with transaction.atomic():
+        for model in (VisitTally, SkillTally, HouseholdReach):
+            model.objects.filter(commune__province_id=province).delete()
+        taught = {
+            (r["visit__village_id"], r["visit__team_member_id"] or 0, r["visit__visited_on"]): r
+            for r in skills.values(
+                "visit__village_id", "visit__team_member_id", "visit__visited_on"
+            )
+            .annotate(t=Count("id"), m=Count("id", filter=Q(outcome=Outcome.ALONE)))
+            .order_by()
+        }
+        rows = []
+        for r in (
+            visits.values("commune_id", "village_id", "team_member_id", "visited_on")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            key = (r["village_id"], r["team_member_id"] or 0, r["visited_on"])
+            found = taught.get(key, {"t": 0, "m": 0})
+            rows.append(
+                VisitTally(
+                    commune_id=r["commune_id"],
+                    village_id=r["village_id"],
+                    team_member=key[1],
+                    day=r["visited_on"],
+                    visits=r["n"],
+                    skills_taught=found["t"],
+                    skills_mastered=found["m"],
+                )
+            )
+        VisitTally.objects.bulk_create(rows, batch_size=5000)
+        SkillTally.objects.bulk_create(
+            [
+                SkillTally(
+                    commune_id=r["visit__commune_id"],
+                    village_id=r["visit__village_id"],
+                    skill=r["skill"],
+                    month=r["month"].date() if hasattr(r["month"], "date") else r["month"],
+                    taught=r["t"],
+                    mastered=r["m"],
+                )
+                for r in skills.annotate(month=TruncMonth("visit__visited_on"))
+                .values("visit__commune_id", "visit__village_id", "skill", "month")
+                .annotate(t=Count("id"), m=Count("id", filter=Q(outcome=Outcome.ALONE)))
+                .order_by()
+            ],
+            batch_size=5000,
+        )
+        reach = list(
+            visits.values("household_id")
+            .annotate(
+                first=Min("visited_on"),
+                last=Max("visited_on"),
+                n=Count("id"),
+                commune=Max("commune_id"),
+                village=Max("village_id"),
+            )
+            .order_by()
+        )
+        first = {r["household_id"]: r["first"] for r in reach}
+        before: dict[int, list[dict]] = {}
+        ids = list(first)
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start : start + 5000]
+            for row in DigitalObservation.objects.filter(household_id__in=chunk).values(
+                "id", "household_id", "member_id", "observed_on", "recorded_at", *DIGITAL_FIELDS
+            ):
+                if row["observed_on"] < first[row["household_id"]]:
+                    row["order"] = (row["observed_on"], row["recorded_at"], row["id"])
+                    before.setdefault(row["household_id"], []).append(row)
+        made = []
+        for r in reach:
+            profile = summarise(before[r["household_id"]]) if r["household_id"] in before else {}
+            baseline = {
+                column: None if profile.get(f) is None else had(profile[f])
+                for f, (column, had) in BASELINE.items()
+            }
+            made.append(
+                HouseholdReach(
+                    household_id=r["household_id"],
+                    commune_id=r["commune"],
+                    village_id=r["village"],
+                    first_visit=r["first"],
+                    last_visit=r["last"],
+                    visits=r["n"],
+                    **baseline,
+                )
+            )
+        HouseholdReach.objects.bulk_create(made, batch_size=5000)

@@ -3,6 +3,7 @@ import pytest
 from langso.demo.services import demo_build
 from langso.poverty.models import Assessment
 from langso.registry.models import Household
+from langso.teams.models import Team
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,7 @@ def built(django_db_setup, django_db_blocker):
         yield
         Assessment.objects.all().delete()
         Household.objects.all().delete()
+        Team.objects.all().delete()
         Village.objects.filter(commune__province_id="04").delete()
         ChangeEvent.objects.filter(id__gt=last_event).delete()
 
