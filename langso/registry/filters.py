@@ -179,20 +179,14 @@ class HouseholdFilter(django_filters.FilterSet):
         answer = self.form.cleaned_data.get("digital_value") or "yes"
         if name == "digital_value" or not field:
             return queryset  # both parameters are applied once, from "digital"
-        if not self.form.cleaned_data.get("inactive"):  # the profiles' (commune, ...) index
-            communes = self._covered_communes()
-            known = DigitalProfile.objects.filter(listed_commune__in=communes)
-            if answer == "unknown":
-                # NOT EXISTS, not NOT IN: PostgreSQL plans the first as an anti-join, the second
-                # (NULL-aware) as a subplan per household once the known ones outgrow work_mem
-                known = known.filter(**{f"{field}__isnull": False}, household_id=OuterRef("pk"))
-                return queryset.filter(~Exists(known))
-            return queryset.filter(pk__in=_answered(known, field, answer).values("household_id"))
         lookup = f"digital_profile__{field}"
         if answer == "unknown":
-            return queryset.filter(
-                Q(digital_profile__isnull=True) | Q(**{f"{lookup}__isnull": True})
+            # NOT EXISTS: an anti-join on both databases, probed household by household in
+            # list order (a LEFT JOIN ... IS NULL made PostgreSQL scan every profile)
+            known = DigitalProfile.objects.filter(
+                **{f"{field}__isnull": False}, household_id=OuterRef("pk")
             )
+            return queryset.filter(~Exists(known))
         if field == "vneid_level":
             return queryset.filter(**({f"{lookup}__gte": 1} if answer == "yes" else {lookup: 0}))
         return queryset.filter(**{lookup: answer == "yes"})

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 
 from langso.registry.models import Household, Member
 
@@ -79,16 +80,25 @@ class NameListing(Sequence):
     def _count_all_communes(self) -> None:
         """Every commune's households with the name, in one grouped query (a medium name)."""
         counts = dict.fromkeys(self.communes, 0)
-        names = Q()
-        for condition in name_conditions(self.key):
-            names |= condition
-        grouped = Member.objects.filter(names, search_commune__in=self.communes)
-        for commune, n in (
-            grouped.values_list("search_commune")
-            .annotate(n=Count("household_id", distinct=True))
-            .order_by()
-        ):
-            counts[commune] = n
+        # each name condition read from its own index, the union grouped (an OR of the two
+        # conditions makes SQLite read the whole commune)
+        parts = [
+            Member.objects.filter(condition, search_commune__in=self.communes)
+            .values("search_commune", "household_id")
+            .query.sql_with_params()
+            for condition in name_conditions(self.key)
+        ]
+        union = " UNION ".join(
+            f"SELECT * FROM ({sql}) part{i}" for i, (sql, _p) in enumerate(parts)
+        )
+        params = [p for _sql, part_params in parts for p in part_params]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT search_commune, COUNT(*) FROM ({union}) found GROUP BY search_commune",
+                params,
+            )
+            for commune, n in cursor.fetchall():
+                counts[commune] = n
         for commune, n in counts.items():
             self._counts[commune] = (n, 10**9)
 
@@ -104,7 +114,8 @@ class NameListing(Sequence):
     def count_upto(self, limit: int) -> int:
         if self.rare:
             return self._households_in(self.communes)[:limit].count()
-        if self._people() < MEDIUM_NAME_PEOPLE and len(self._counts) < len(self.communes):
+        medium = self._people() < MEDIUM_NAME_PEOPLE
+        if medium and len(self.communes) > 1 and len(self._counts) < len(self.communes):
             self._count_all_communes()
         total = 0
         for commune in self.communes:

@@ -144,3 +144,15 @@ def test_the_progress_page_shows_the_table(village, volunteer):
         "/teams/progress/", {"from": "2026-01-01", "to": "2026-11-20"}
     )
     assert "Nà Rị" in page.content.decode()
+
+
+def test_rebuilding_the_tallies_from_the_visits_gives_the_same_figures(village, volunteer):
+    from django.core.management import call_command
+
+    home = household(village)
+    _offline(home)
+    _visit(volunteer, home, skills={"vneid_level2": "alone"})
+    _visit(volunteer, home, day=dt.date(2026, 6, 1), facts={"has_smartphone": True})
+    before = progress(commune_officer("01273"), "village", *YEAR)
+    call_command("teams_rebuild_tallies", "04")
+    assert progress(commune_officer("01273"), "village", *YEAR) == before
