@@ -1,5 +1,5 @@
-"""python -m bench [units] [household_import] [household_search] [assess]: runs benchmarks on
-scratch databases and prints Markdown tables (with no argument: units).
+"""python -m bench [units] [household_import] [household_search] [assess] [teams]: runs
+benchmarks on scratch databases and prints Markdown tables (with no argument: units).
 
 SQLite by default (a temporary file); with LANGSO_DATABASE_URL set, on that PostgreSQL server
 (a scratch database is created and dropped). Paste the tables into bench/RESULTS.md.
@@ -15,7 +15,7 @@ import tempfile
 os.environ.setdefault("LANGSO_DATA_DIR", tempfile.mkdtemp(prefix="langso-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "langso.settings")
 
-BENCHES = ("units", "household_import", "household_search", "assess")
+BENCHES = ("units", "household_import", "household_search", "assess", "teams")
 
 
 def main() -> None:
@@ -44,6 +44,10 @@ def main() -> None:
                 from bench import bench_household_import
 
                 print(bench_household_import.run(), "\n")
+            elif name == "teams":
+                from bench import bench_teams
+
+                print(bench_teams.run(), "\n")
             elif name == "assess":
                 from bench import bench_assess
 

@@ -153,7 +153,9 @@ def sync(officer, villages, batches: int = 5, size: int = 200) -> dict:
     from langso.teams.services import VisitRecord, visits_sync
 
     rng = random.Random(SEED + 1)
-    households = list(Household.objects.order_by("id").values_list("id", flat=True)[: batches * size])
+    households = list(
+        Household.objects.order_by("id").values_list("id", flat=True)[: batches * size]
+    )
     heads = dict(
         Member.objects.filter(household_id__in=households, relationship="head").values_list(
             "household_id", "id"
@@ -190,6 +192,105 @@ def sync(officer, villages, batches: int = 5, size: int = 200) -> dict:
     return {"median": statistics.median(times), "max": times[-1], "raw": raw, "size": size}
 
 
+def progress_tables(households: int = 1_000_000, visits: int = 1_500_000) -> dict:
+    """A province's aggregates as ``visits`` visits leave them (1/34 of 50 million), over
+    ``households`` households in 56 communes of 25 villages; then the progress pages' reads."""
+    from django.db import connection
+
+    from langso.accounts.roles import Role
+    from langso.accounts.services import user_create
+    from langso.core.bulk import analyze, insert_rows
+    from langso.geo.models import Commune, Village
+    from langso.registry.models import DigitalProfile, Household
+    from langso.teams import progress
+    from langso.teams.models import HouseholdReach, VisitTally
+
+    hh_cols = ("id", "code", "commune_id", "village_id", "is_ethnic_minority", "member_count")
+    pp_cols = ("household_id", "listed_commune", "observed_on", "has_smartphone", "uses_internet")
+    rr_cols = ("household_id", "commune_id", "village_id", "first_visit", "last_visit", "visits")
+    rr_cols += ("had_smartphone", "used_internet")
+    rng = random.Random(SEED + 2)
+    communes = list(Commune.objects.filter(province_id="04").order_by("code")[:56])
+    villages = []
+    for c in communes:
+        for i in range(25):
+            villages.append(
+                Village(commune=c, name=f"Bản {i}", name_key=f"ban {i}", plain_name=f"ban {i}")
+            )
+    Village.objects.bulk_create(villages, batch_size=2000)
+    first_id = (Household.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    per_village = households // len(villages)
+    hh, pp, rr = [], [], []
+    day = connection.ops.adapt_datefield_value
+    pk = first_id
+    for v in villages:
+        for _ in range(per_village):
+            hh.append((pk, f"P{pk}", v.commune_id, v.pk, False, 4))
+            had = rng.random() < 0.6
+            pp.append((pk, v.commune_id, day(dt.date(2025, 9, 15)), had or rng.random() < 0.3,
+                       rng.random() < 0.5))  # fmt: skip
+            if rng.random() < 0.45:
+                first = dt.date(2025, 10, 1) + dt.timedelta(days=rng.randrange(400))
+                rr.append((pk, v.commune_id, v.pk, day(first), day(first), 3, had, False))
+            pk += 1
+        if len(hh) >= 50_000:
+            insert_rows(Household, hh_cols, hh)
+            insert_rows(DigitalProfile, pp_cols, pp)
+            insert_rows(HouseholdReach, rr_cols, rr)
+            hh, pp, rr = [], [], []
+    insert_rows(Household, hh_cols, hh)
+    insert_rows(DigitalProfile, pp_cols, pp)
+    insert_rows(HouseholdReach, rr_cols, rr)
+    # tally rows: each member's visiting days (about 3.3 visits a day out)
+    tallies, rows = 0, []
+    for v in villages:
+        for member in range(1, 5):
+            for _ in range(visits // len(villages) // 4 // 3):
+                when = dt.date(2025, 10, 1) + dt.timedelta(days=rng.randrange(400))
+                rows.append((v.commune_id, v.pk, member, day(when), 3, 4, 1))
+        if len(rows) >= 50_000:
+            tallies += _tally_rows(rows)
+            rows = []
+    tallies += _tally_rows(rows)
+    analyze(Household, DigitalProfile, HouseholdReach, VisitTally)
+    admin = user_create(
+        actor=None, username="bench.tinh", password="-", role=Role.PROVINCE_ADMIN, provinces=["04"]
+    )
+    officer = user_create(
+        actor=None,
+        username="bench.xa2",
+        password="-",
+        role=Role.COMMUNE_OFFICER,
+        communes=[communes[0].code],
+    )
+    period = (dt.date(2025, 10, 1), dt.date(2026, 11, 20))
+    out = {"tallies": tallies, "reached": HouseholdReach.objects.count()}
+    out["province"] = _timed(lambda: progress.progress(admin, "commune", *period), runs=5)
+    out["commune"] = _timed(lambda: progress.progress(officer, "village", *period), runs=5)
+    out["members"] = _timed(lambda: progress.progress(officer, "member", *period), runs=5)
+    out["baseline"] = _timed(
+        lambda: list(VisitTally.objects.filter(commune__province_id="04").values_list("visits")),
+        runs=5,
+    )[0]
+    return out
+
+
+def _tally_rows(rows: list[tuple]) -> int:
+    from django.db import IntegrityError, transaction
+
+    from langso.core.bulk import insert_rows
+    from langso.teams.models import VisitTally
+
+    unique = list({(r[1], r[2], r[3]): r for r in rows}.values())
+    try:
+        with transaction.atomic():
+            columns = ("commune_id", "village_id", "team_member", "day", "visits")
+            insert_rows(VisitTally, (*columns, "skills_taught", "skills_mastered"), unique)
+    except IntegrityError:  # a (village, member, day) drawn twice across batches: skip the batch
+        return 0
+    return len(unique)
+
+
 def run() -> str:
     from django.db import connection
 
@@ -211,4 +312,19 @@ def run() -> str:
         f"{s['median']:,.0f} | {s['max']:,.0f} | {s['raw']:,.1f} (raw insert) | "
         f"{s['median'] / s['raw']:,.0f}× | < 2,000 ms |",
     ]
+    if os.environ.get("LANGSO_BENCH_PROGRESS", "1") != "0":
+        size = int(os.environ.get("LANGSO_BENCH_PROVINCE", "1000000"))
+        p = progress_tables(size, visits=size * 3 // 2)
+        base = p["baseline"]
+        for label, key in (
+            ("progress, province by commune", "province"),
+            ("progress, commune by village", "commune"),
+            ("progress, commune by member", "members"),
+        ):
+            p50, p95 = p[key]
+            lines.append(
+                f"| {label} ({p['tallies']:,} tally rows, {p['reached']:,} reached households) "
+                f"| {p50:,.0f} | {p95:,.0f} | {base:,.0f} (tally rows read) | {p50 / base:,.1f}× "
+                "| < 2,000 ms |"
+            )
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 
 from langso.accounts.scope import restrict
 from langso.registry.models import Household
@@ -95,9 +96,9 @@ def progress(user: Any, group: str, start: dt.date, end: dt.date) -> tuple[list[
         for pk, name in members:
             rows[pk].name = name
         if 0 in rows:
-            rows[0].name = "Cán bộ xã ghi"
+            rows[0].name = _("Cán bộ xã ghi")
     ordered = sorted(rows.values(), key=lambda r: (r.name or "", str(r.key)))
-    total = Row("total", "Tổng")
+    total = Row("total", _("Tổng"))
     for r in ordered:
         total.households += r.households
         total.reached += r.reached
@@ -120,3 +121,51 @@ def skills_progress(user: Any, start: dt.date, end: dt.date) -> list[tuple[str, 
     )
     found = {r["skill"]: (r["t"], r["m"]) for r in rows}
     return [(s.title_vi, *found[s.code]) for s in catalogue().skills if s.code in found]
+
+
+INFORMATION_INDICATORS = ("telecom_use", "information_access")
+
+
+def information_indicators(user: Any) -> list[dict[str, Any]]:
+    """The poverty standard's two information indicators in the user's area, for the two latest
+    review years with assessments: households assessed, and how many were deprived on each."""
+    from django.db.models import Value
+    from django.db.models.functions import Substr
+    from django.db.models.lookups import Exact
+
+    from langso.poverty.queries import RECORDED, current_assessments, report_years
+    from langso.poverty.standard import by_code
+
+    years, old_only = report_years(user)
+    out = []
+    for year in [y for y in years if y not in old_only][:2]:
+        rows = current_assessments(user, year, RECORDED)
+        standard = rows.values_list("standard", flat=True).first()
+        if standard is None:
+            continue
+        codes = [i.code for i in by_code(standard).indicators]
+        counts = {
+            code: Count(
+                "id",
+                filter=Exact(Substr("indicators", codes.index(code) + 1, 1), Value("D")),
+            )
+            for code in INFORMATION_INDICATORS
+            if code in codes
+        }
+        found = rows.aggregate(households=Count("id"), **counts)
+        households = found.pop("households")
+        out.append(
+            {
+                "year": year,
+                "households": households,
+                "deprived": [
+                    (
+                        code,
+                        found.get(code, 0),
+                        found.get(code, 0) / households if households else None,
+                    )
+                    for code in INFORMATION_INDICATORS
+                ],
+            }
+        )
+    return out

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Max, Min, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from langso.accounts.scope import restrict
 from langso.geo.models import Village
@@ -144,7 +145,7 @@ class TooManyHouseholds(ValueError):
 def _shown_reasons(entry: targeting.Entry, sensitive: bool, language: str) -> list[str]:
     texts = [r.text(language) for r in entry.reasons if sensitive or not r.sensitive]
     if len(texts) < len(entry.reasons):
-        texts.append("Diện ưu tiên khác" if language == "vi" else "Another priority")
+        texts.append(_("Diện ưu tiên khác"))
     return texts
 
 

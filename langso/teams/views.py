@@ -336,6 +336,7 @@ def progress(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "moved_labels": PROGRESS_LABELS,
+            "information": figures.information_indicators(user),
             "query": request.GET.urlencode(),
         },
     )

@@ -156,3 +156,27 @@ def test_rebuilding_the_tallies_from_the_visits_gives_the_same_figures(village, 
     before = progress(commune_officer("01273"), "village", *YEAR)
     call_command("teams_rebuild_tallies", "04")
     assert progress(commune_officer("01273"), "village", *YEAR) == before
+
+
+def test_the_two_information_indicators_are_counted_per_review_year(village):
+    from langso.poverty.services import assess_household
+    from langso.teams.progress import information_indicators
+
+    officer = commune_officer("01273")
+    offline, connected = household(village), household(village)
+    _offline(offline)
+    digital_observe(
+        actor=officer,
+        household_id=connected.pk,
+        observed_on=dt.date(2026, 1, 10),
+        source="survey",
+        facts={"has_smartphone": True, "uses_internet": True},
+    )
+    for home in (offline, connected):
+        assess_household(actor=officer, household=home, review_year=2026)
+    (year,) = information_indicators(officer)
+    assert (year["year"], year["households"], year["deprived"][0][:2]) == (
+        2026,
+        2,
+        ("telecom_use", 1),
+    )

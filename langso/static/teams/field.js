@@ -63,6 +63,8 @@
     }
     $("sync-status").textContent = parts.join(" · ");
     $("sync-status").dataset.waiting = String(waiting);
+    const list = $("waiting-list");
+    list.replaceChildren(...queue().map((v) => el("li", { text: `${v.visited_on.split("-").reverse().join("/")} · ${v.title}` })));
     renderIssues();
   }
   function renderIssues() {
