@@ -181,11 +181,14 @@ class HouseholdFilter(django_filters.FilterSet):
             return queryset  # both parameters are applied once, from "digital"
         lookup = f"digital_profile__{field}"
         if answer == "unknown":
-            # NOT EXISTS: an anti-join on both databases, probed household by household in
-            # list order (a LEFT JOIN ... IS NULL made PostgreSQL scan every profile)
+            # NOT EXISTS: an anti-join on both databases (NOT IN became a subplan per household
+            # on PostgreSQL), against the area's profiles only, read from their (commune,
+            # indicators) index (all profiles made PostgreSQL hash the whole table)
             known = DigitalProfile.objects.filter(
                 **{f"{field}__isnull": False}, household_id=OuterRef("pk")
             )
+            if not self.form.cleaned_data.get("inactive"):
+                known = known.filter(listed_commune__in=self._covered_communes())
             return queryset.filter(~Exists(known))
         if field == "vneid_level":
             return queryset.filter(**({f"{lookup}__gte": 1} if answer == "yes" else {lookup: 0}))

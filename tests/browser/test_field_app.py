@@ -56,3 +56,54 @@ def test_a_visit_recorded_offline_waits_on_the_phone_and_syncs_when_back_online(
     )
     assert DigitalProfile.objects.get(household=home).has_smartphone is True
     shot(page, "field-synced-360")
+
+
+def test_an_officer_establishes_a_team_adds_a_member_and_reads_the_progress(page_at):
+    village = VillageFactory(commune_id="01273", name="Nà Rị")
+    officer = commune_officer("01273")
+    volunteer = team_member(village, full_name="Nông Thị Hoa")
+    page = page_at(PHONE)
+    _sign_in(page, officer.username)
+    page.goto("/teams/")
+    form = page.locator("[data-testid=team-form]")
+    form.locator("select[name=village]").select_option(str(village.pk))
+    form.locator("input[name=name]").fill("Tổ công nghệ số cộng đồng Nà Rị")
+    form.locator("input[name=decision_number]").fill("125/QĐ-UBND")
+    form.locator("input[name=established_on]").fill("2025-03-01")
+    shot(page, "teams-new-360")
+    form.locator("button").click()
+    page.wait_for_selector("[data-testid=member-form]")
+    member = page.locator("[data-testid=member-form]")
+    member.locator("input[name=full_name]").fill("Nông Thị Hoa")
+    member.locator("select[name=kind]").select_option("women_union")
+    member.locator("input[name=starts_on]").fill("2025-03-01")
+    member.locator("select[name=account]").select_option(str(volunteer.pk))
+    member.locator("button").click()
+    page.wait_for_selector("[data-testid=team-members] >> text=Nông Thị Hoa")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "team-detail-360")
+    home = household(village)
+    digital_observe(
+        actor=officer,
+        household_id=home.pk,
+        observed_on=dt.date(2026, 1, 10),
+        source="survey",
+        facts={"has_smartphone": False},
+    )
+    from langso.teams.services import VisitRecord, visit_record
+
+    visit_record(
+        actor=volunteer,
+        record=VisitRecord(
+            household_id=home.pk,
+            visited_on=dt.date.today(),
+            present=[home.members.get(relationship="head").pk],
+            skills={"vneid_level2": "alone"},
+            facts={"has_smartphone": True},
+            consent_method="signed_form",
+        ),
+    )
+    page.goto("/teams/progress/")
+    page.wait_for_selector("[data-testid=progress] >> text=Nà Rị")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(page, "teams-progress-360")
