@@ -68,7 +68,7 @@ def _commune(households: int):
         hh.append((pk, f"{commune}-{pk:06d}", commune, village, rng.random() < 0.6, 4))
         for i in range(4):
             member_id += 1
-            year = rng.randrange(1940, 2020)
+            year = rng.randrange(1940, 1990) if i == 0 else rng.randrange(1940, 2020)
             mm.append(
                 (member_id, pk, f"Người {member_id}", f"nguoi {member_id}", str(member_id),
                  "male", year, "head" if i == 0 else "child", commune)
@@ -148,7 +148,7 @@ def sync(officer, villages, batches: int = 5, size: int = 200) -> dict:
     from django.db import connection
 
     from langso.core.bulk import insert_rows
-    from langso.registry.models import Household, Member
+    from langso.registry.models import DigitalProfile, Household, Member
     from langso.teams.models import Visit
     from langso.teams.services import VisitRecord, visits_sync
 
@@ -161,6 +161,12 @@ def sync(officer, villages, batches: int = 5, size: int = 200) -> dict:
             "household_id", "id"
         )
     )
+    seen = {
+        h: {"has_smartphone": phone, "uses_internet": internet}
+        for h, phone, internet in DigitalProfile.objects.filter(
+            household_id__in=households
+        ).values_list("household_id", "has_smartphone", "uses_internet")
+    }
     times = []
     for b in range(batches):
         records = [
@@ -171,7 +177,7 @@ def sync(officer, villages, batches: int = 5, size: int = 200) -> dict:
                 skills={"vneid_level2": "practised", "scam_safety": "shown"},
                 needs="Cần hướng dẫn bán hàng trên mạng",
                 facts={"has_smartphone": True, "uses_internet": True},
-                base={"has_smartphone": None, "uses_internet": None},
+                base=seen[h],  # what the phone downloaded: no conflict
                 consent_method="signed_form",
                 client_id=uuid.uuid4(),
             )

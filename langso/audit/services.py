@@ -36,6 +36,29 @@ def snapshot(obj: models.Model, *, exclude: frozenset[str] = frozenset()) -> dic
     return data
 
 
+def _follow(obj: Any, lookup: str) -> Any:
+    for part in lookup.split("__"):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return obj
+
+
+_PROVINCES: dict[str, str] = {}
+
+
+def _province_of(commune_code: str) -> str:
+    if commune_code not in _PROVINCES:
+        from langso.geo.models import Commune
+
+        found = Commune.objects.filter(code=commune_code).values_list("province_id", flat=True)
+        province = found.first()
+        if province is None:
+            return ""
+        _PROVINCES[commune_code] = province
+    return _PROVINCES[commune_code]
+
+
 def _place(obj: models.Model | None) -> dict[str, Any]:
     """Province, commune and village of an object, read through its area_fields."""
     fields = getattr(type(obj), "area_fields", None) if obj is not None else None
@@ -48,6 +71,12 @@ def _place(obj: models.Model | None) -> dict[str, Any]:
         ("village_id", fields.village),
     ):
         if not lookup:
+            continue
+        if lookup.endswith("commune__province_id"):
+            # a commune's province never changes: read it once per process, not per event
+            commune = _follow(obj, lookup.removesuffix("__province_id") + "_id")
+            if commune is not None:
+                place[key] = _province_of(commune)
             continue
         value: Any = obj
         for part in lookup.split("__"):

@@ -144,8 +144,12 @@ def digital_observe(
     source: str,
     facts: dict[str, object],
     member_id: int | None = None,
+    household: Household | None = None,
 ) -> DigitalObservation:
-    """Record what was seen on a date; the current profile is the latest value of each field."""
+    """Record what was seen on a date; the current profile is the latest value of each field.
+
+    ``household``: the household already read (and its scope checked) by the caller, e.g. a
+    visit being recorded; otherwise it is read here within the actor's area."""
     if not actor.can(Capability.RECORD_OBSERVATIONS):
         raise PermissionDenied
     unknown = set(facts) - set(DIGITAL_FACTS)
@@ -157,7 +161,8 @@ def digital_observe(
     if level is not None and level not in (0, 1, 2):
         raise ValidationError({"vneid_level": ["mức VNeID chỉ là 0, 1 hoặc 2"]})
     with transaction.atomic():
-        household = restrict(Household.objects.all(), actor).get(pk=household_id)
+        if household is None or household.pk != household_id:
+            household = restrict(Household.objects.all(), actor).get(pk=household_id)
         if member_id is not None and not household.members.filter(pk=member_id).exists():
             raise ValidationError({"member": ["người này không thuộc hộ"]})
         observation = DigitalObservation.objects.create(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -119,16 +119,31 @@ def household_facts(
     ]
 
 
+class Listed(NamedTuple):
+    """A worklist entry's household, as the lists show it."""
+
+    id: int
+    code: str
+    village_id: int
+    village: str
+    address: str
+
+
 def worklist_for(
     user: Any, village_ids: list[int], today: dt.date, *, limit: int | None = None
-) -> list[tuple[targeting.Entry, Household]]:
+) -> list[tuple[targeting.Entry, Listed]]:
     """The worklist of these villages (within the user's write scope), with each household."""
     villages = worklist_villages(user).filter(pk__in=village_ids)
     households = Household.objects.filter(village__in=villages, is_active=True)
     entries = targeting.worklist(
         household_facts(households, today), targeting.rules(), catalogue(), today, limit=limit
     )
-    shown = Household.objects.select_related("village").in_bulk([e.household_id for e in entries])
+    shown = {
+        row[0]: Listed(*row)
+        for row in Household.objects.filter(pk__in=[e.household_id for e in entries]).values_list(
+            "id", "code", "village_id", "village__name", "address"
+        )
+    }
     return [(e, shown[e.household_id]) for e in entries]
 
 

@@ -160,12 +160,11 @@ class VisitResult:
     conflicts: tuple[VisitConflict, ...] = ()
 
 
-def _conflicting(household: Household, record: VisitRecord) -> dict[str, tuple]:
+def _conflicting(profile: DigitalProfile | None, record: VisitRecord) -> dict[str, tuple]:
     """Facts someone else changed since the phone read them, to another value than this
     visit's: field -> (base, mine, theirs)."""
     if not record.base:
         return {}
-    profile = DigitalProfile.objects.filter(household=household).first()
     found = {}
     for name, mine in record.facts.items():
         if name not in record.base:
@@ -271,8 +270,9 @@ def visit_record(
                 VisitSkill(visit=visit, skill=code, catalogue_version=version, outcome=outcome)
                 for code, outcome in sorted(record.skills.items())
             )
-            baseline = tallies.baseline_of(household.pk)
-            conflicting = _conflicting(household, record)
+            profile = DigitalProfile.objects.filter(household=household).first()
+            baseline = tallies.baseline_from(profile)
+            conflicting = _conflicting(profile, record)
             conflicts = tuple(
                 VisitConflict.objects.create(
                     visit=visit, field=name, base=base, mine=mine, theirs=theirs
@@ -287,6 +287,7 @@ def visit_record(
                     observed_on=record.visited_on,
                     source=ObservationSource.VISIT,
                     facts=facts,
+                    household=household,
                 )
                 visit.save(update_fields=["observation"])
             tallies.count_visit(visit, record.skills, baseline)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 FOLDER = Path(__file__).with_name("skills")
@@ -48,15 +48,17 @@ class Skill:
     def title(self, language: str = "vi") -> str:
         return self.title_en if language.startswith("en") else self.title_vi
 
+    @cached_property
+    def _goals(self) -> tuple[tuple[str, int], ...]:
+        targets = dict(self.targets)
+        return tuple((name, targets.get(name, 1)) for name in self.moves)
+
     def lacked_by(self, digital: Mapping[str, bool | int | None]) -> bool:
         """True if the profile shows an indicator this skill moves still short of its target
         (unknown values are not a known gap)."""
-        targets = dict(self.targets)
-        for name in self.moves:
+        for name, goal in self._goals:
             value = digital.get(name)
-            if value is None:
-                continue
-            if int(value) < targets.get(name, 1):
+            if value is not None and int(value) < goal:
                 return True
         return False
 

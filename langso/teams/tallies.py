@@ -35,9 +35,8 @@ def _add(model, key: dict, **amounts: int) -> None:
         model.objects.filter(**key).update(**increments)
 
 
-def baseline_of(household_id: int) -> dict[str, bool | None]:
-    """The key indicators of the household's current profile, as HouseholdReach keeps them."""
-    profile = DigitalProfile.objects.filter(household_id=household_id).first()
+def baseline_from(profile: DigitalProfile | None) -> dict[str, bool | None]:
+    """The key indicators of a household's current profile, as HouseholdReach keeps them."""
     out: dict[str, bool | None] = {}
     for field, (column, had) in BASELINE.items():
         value = getattr(profile, field, None) if profile else None

@@ -70,7 +70,7 @@ def field_app(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "teams/field.html",
-        {"villages": villages[:500], "many": villages.count() > 1, "fields": DIGITAL_FIELDS},
+        {"villages": villages[:500], "many": villages.count() > 1},
     )
 
 

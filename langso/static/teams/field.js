@@ -8,7 +8,18 @@
   if (!root) return;
   const T = document.getElementById("t-text").dataset;
   const LABELS = JSON.parse(document.getElementById("fact-labels").textContent);
-  const KEYS = { data: "langso.field.data", queue: "langso.field.queue", issues: "langso.field.issues" };
+  // one phone may be shared: each account keeps its own list, queue and notes, and opening the
+  // app drops the lists other accounts left (their queued visits stay until they sync them)
+  const who = root.dataset.user;
+  const KEYS = {
+    data: `langso.field.${who}.data`,
+    queue: `langso.field.${who}.queue`,
+    issues: `langso.field.${who}.issues`,
+    villages: `langso.field.${who}.villages`,
+  };
+  for (const key of Object.keys(localStorage)) {
+    if (key.startsWith("langso.field.") && key.endsWith(".data") && key !== KEYS.data) localStorage.removeItem(key);
+  }
   const $ = (id) => document.getElementById(id);
   let data = read(KEYS.data, null);
   let current = null; // the household whose visit form is open
@@ -292,8 +303,8 @@
   // --- the list from the server ------------------------------------------------------------
   async function load(villages) {
     const url = new URL(root.dataset.dataUrl, location.href);
-    for (const v of villages || read("langso.field.villages", [])) url.searchParams.append("village", v);
-    if (villages) write("langso.field.villages", villages);
+    for (const v of villages || read(KEYS.villages, [])) url.searchParams.append("village", v);
+    if (villages) write(KEYS.villages, villages);
     $("sync-status").textContent = T.loading;
     try {
       const response = await fetch(url, { credentials: "same-origin" });
