@@ -321,7 +321,7 @@ def consent_record(
         errors.setdefault("note", []).append(_("Ghi chú tối đa 200 ký tự."))
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside a caller's: no savepoint
         member = restrict(Member.objects.select_related("household"), actor, for_write=True).get(
             pk=member_id
         )

@@ -160,7 +160,7 @@ def digital_observe(
     level = facts.get("vneid_level")
     if level is not None and level not in (0, 1, 2):
         raise ValidationError({"vneid_level": ["mức VNeID chỉ là 0, 1 hoặc 2"]})
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside a caller's: no savepoint
         if household is None or household.pk != household_id:
             household = restrict(Household.objects.all(), actor).get(pk=household_id)
         if member_id is not None and not household.members.filter(pk=member_id).exists():
@@ -211,7 +211,7 @@ def refresh_profiles(household_ids: list[int]) -> int:
         for hid, observed in rows.items()
         if observed
     ]
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside a caller's: no savepoint
         DigitalProfile.objects.filter(household_id__in=household_ids).delete()
         DigitalProfile.objects.bulk_create(profiles, batch_size=2000)
     return len(profiles)

@@ -256,9 +256,9 @@ class SkillTally(models.Model):
 
 
 class HouseholdReach(models.Model):
-    """A household the teams have reached: when first and last, how often, and what its
-    profile said of the key indicators before the first visit (to count who moved out of a
-    digital deprivation since)."""
+    """A household the teams have reached: when first and last, how often, what its profile
+    said of the key indicators before the first visit, and which of them a visit has seen it
+    gain since (the progress pages count households that moved out of a deprivation)."""
 
     household = models.OneToOneField(
         Household, primary_key=True, on_delete=models.CASCADE, related_name="reach"
@@ -273,6 +273,12 @@ class HouseholdReach(models.Model):
     had_vneid = models.BooleanField(null=True)  # level 2
     paid_cashless = models.BooleanField(null=True)
     used_online_services = models.BooleanField(null=True)
+    # lacked it before the first visit, and a later visit saw it (kept by tallies.count_visit)
+    got_smartphone = models.BooleanField(default=False)
+    got_internet = models.BooleanField(default=False)
+    got_vneid = models.BooleanField(default=False)
+    got_cashless = models.BooleanField(default=False)
+    got_online_services = models.BooleanField(default=False)
 
     area_fields = AreaFields(
         province="commune__province_id",

@@ -2,7 +2,7 @@
 
 Per area row (commune, village or team member): households, households reached, visits, skills
 taught and mastered, and reached households that moved out of each key digital deprivation
-(their profile said "no" before the first visit and says "yes" now).
+(their profile said "no" before the first visit, and a visit since saw "yes").
 """
 
 from __future__ import annotations
@@ -20,16 +20,13 @@ from langso.teams.models import HouseholdReach, SkillTally, TeamMember, VisitTal
 from langso.teams.skills import catalogue
 
 GROUPS = ("commune", "village", "member")
-# (baseline column, profile condition that means "has it now"), per key indicator
+# per key indicator: the HouseholdReach column saying a visit saw the household gain it
 MOVED = {
-    "has_smartphone": ("had_smartphone", Q(household__digital_profile__has_smartphone=True)),
-    "uses_internet": ("used_internet", Q(household__digital_profile__uses_internet=True)),
-    "vneid_level": ("had_vneid", Q(household__digital_profile__vneid_level__gte=2)),
-    "pays_cashless": ("paid_cashless", Q(household__digital_profile__pays_cashless=True)),
-    "uses_online_public_services": (
-        "used_online_services",
-        Q(household__digital_profile__uses_online_public_services=True),
-    ),
+    "has_smartphone": "got_smartphone",
+    "uses_internet": "got_internet",
+    "vneid_level": "got_vneid",
+    "pays_cashless": "got_cashless",
+    "uses_online_public_services": "got_online_services",
 }
 
 
@@ -79,8 +76,8 @@ def progress(user: Any, group: str, start: dt.date, end: dt.date) -> tuple[list[
         row.mastered += r["m"]
     if group != "member":
         moved = {
-            name: Count("household_id", filter=Q(**{base: False}) & now)
-            for name, (base, now) in MOVED.items()
+            name: Count("household_id", filter=Q(**{column: True}))
+            for name, column in MOVED.items()
         }
         for r in reach.values(column, label).annotate(n=Count("household_id"), **moved).order_by():
             row = rows.setdefault(r[column], Row(r[column], r[label]))

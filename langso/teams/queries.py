@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from typing import Any, NamedTuple
 
 from django.db.models import Count, Max, Min, Q, QuerySet
@@ -66,16 +67,22 @@ def team_counts(user: Any, today: dt.date) -> dict[str, int]:
 
 
 def _latest_assessments(households: QuerySet) -> dict[int, tuple[str, frozenset[str]]]:
-    """Per household: the class and deprived indicators of its latest current assessment."""
-    rows = (
-        Assessment.objects.filter(household__in=households, is_current=True)
-        .order_by("household_id", "review_year")
-        .values_list("household_id", "poverty_class", "indicators", "standard")
-    )
+    """Per household: the class and deprived indicators of its current assessment of the
+    latest review year assessed among them."""
+    current = Assessment.objects.filter(household__in=households, is_current=True)
+    year = current.aggregate(latest=Max("review_year"))["latest"]
+    if year is None:
+        return {}
+    codes: dict[str, list[str]] = {}
     latest: dict[int, tuple[str, frozenset[str]]] = {}
-    for household_id, klass, vector, standard in rows:  # the last (latest year) wins
-        codes = [i.code for i in by_code(standard).indicators]
-        deprived = frozenset(c for c, letter in zip(codes, vector, strict=False) if letter == "D")
+    for household_id, klass, vector, standard in current.filter(review_year=year).values_list(
+        "household_id", "poverty_class", "indicators", "standard"
+    ):
+        if standard not in codes:
+            codes[standard] = [i.code for i in by_code(standard).indicators]
+        deprived = frozenset(
+            code for code, letter in zip(codes[standard], vector, strict=False) if letter == "D"
+        )
         latest[household_id] = (klass, deprived)
     return latest
 
@@ -135,9 +142,14 @@ def worklist_for(
     """The worklist of these villages (within the user's write scope), with each household."""
     villages = worklist_villages(user).filter(pk__in=village_ids)
     households = Household.objects.filter(village__in=villages, is_active=True)
-    entries = targeting.worklist(
-        household_facts(households, today), targeting.rules(), catalogue(), today, limit=limit
-    )
+    collecting = gc.isenabled()
+    gc.disable()  # thousands of small records to build, none to free (see targeting.worklist)
+    try:
+        facts = household_facts(households, today)
+    finally:
+        if collecting:
+            gc.enable()
+    entries = targeting.worklist(facts, targeting.rules(), catalogue(), today, limit=limit)
     shown = {
         row[0]: Listed(*row)
         for row in Household.objects.filter(pk__in=[e.household_id for e in entries]).values_list(

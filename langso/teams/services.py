@@ -191,10 +191,15 @@ def _checked(record: VisitRecord, today: dt.date) -> dict[str, list[str]]:
 
 
 def _team_member_of(actor: Any, village_id: int, day: dt.date) -> TeamMember | None:
-    memberships = TeamMember.objects.filter(
-        user=actor, villages=village_id, starts_on__lte=day
-    ).exclude(ends_on__lt=day)
-    return memberships.order_by("-starts_on").first()
+    """The actor's membership covering the village on that day (kept on the actor for the
+    rest of a batch: a sync asks it for every visit)."""
+    known = actor.__dict__.setdefault("_langso_memberships", {})
+    if (village_id, day) not in known:
+        memberships = TeamMember.objects.filter(
+            user=actor, villages=village_id, starts_on__lte=day
+        ).exclude(ends_on__lt=day)
+        known[village_id, day] = memberships.order_by("-starts_on").first()
+    return known[village_id, day]
 
 
 def visit_record(
@@ -239,7 +244,10 @@ def visit_record(
                     note=_("tại buổi tổ công nghệ số đến hộ"),
                     today=today,
                 )
-            consented = any(has_consent(m.pk, VISIT_PURPOSE) for m in present)
+            # consent asked now counts at once; otherwise an earlier one on record
+            consented = bool(adults and record.consent_method) or any(
+                has_consent(m.pk, VISIT_PURPOSE) for m in present
+            )
             if not consented and (record.skills or record.needs.strip() or photo):
                 raise ValidationError(
                     {
@@ -251,6 +259,20 @@ def visit_record(
                         ]
                     }
                 )
+            profile = DigitalProfile.objects.filter(household=household).first()
+            baseline = tallies.baseline_from(profile)
+            conflicting = _conflicting(profile, record)
+            facts = {k: v for k, v in record.facts.items() if k not in conflicting}
+            observation = None
+            if facts:
+                observation = digital_observe(
+                    actor=actor,
+                    household_id=household.pk,
+                    observed_on=record.visited_on,
+                    source=ObservationSource.VISIT,
+                    facts=facts,
+                    household=household,
+                )
             visit = Visit.objects.create(
                 household=household,
                 commune_id=household.commune_id,
@@ -259,10 +281,13 @@ def visit_record(
                 visited_on=record.visited_on,
                 needs=record.needs.strip(),
                 consent=consented,
+                observation=observation,
                 client_id=record.client_id,
                 recorded_by=actor,
             )
-            visit.present.set(present)
+            Visit.present.through.objects.bulk_create(
+                Visit.present.through(visit_id=visit.pk, member_id=m.pk) for m in present
+            )
             if photo is not None:
                 visit.photo.save(photo.name, photo, save=True)
             version = catalogue().version
@@ -270,27 +295,13 @@ def visit_record(
                 VisitSkill(visit=visit, skill=code, catalogue_version=version, outcome=outcome)
                 for code, outcome in sorted(record.skills.items())
             )
-            profile = DigitalProfile.objects.filter(household=household).first()
-            baseline = tallies.baseline_from(profile)
-            conflicting = _conflicting(profile, record)
             conflicts = tuple(
-                VisitConflict.objects.create(
-                    visit=visit, field=name, base=base, mine=mine, theirs=theirs
+                VisitConflict.objects.bulk_create(
+                    VisitConflict(visit=visit, field=name, base=base, mine=mine, theirs=theirs)
+                    for name, (base, mine, theirs) in sorted(conflicting.items())
                 )
-                for name, (base, mine, theirs) in sorted(conflicting.items())
             )
-            facts = {k: v for k, v in record.facts.items() if k not in conflicting}
-            if facts:
-                visit.observation = digital_observe(
-                    actor=actor,
-                    household_id=household.pk,
-                    observed_on=record.visited_on,
-                    source=ObservationSource.VISIT,
-                    facts=facts,
-                    household=household,
-                )
-                visit.save(update_fields=["observation"])
-            tallies.count_visit(visit, record.skills, baseline)
+            tallies.count_visit(visit, record.skills, baseline, facts)
             record_change(
                 actor=actor,
                 action=Action.CREATE,
@@ -332,29 +343,30 @@ def visits_sync(
     hold back the others, and a visit sent again is reported as stored before. ``photos``:
     the photo of the visit at that position of the batch, if any."""
     outcomes = []
-    for position, record in enumerate(records):
-        if record.client_id is None:
-            raise ValueError("a synced visit needs its client id")
-        photo = (photos or {}).get(position)
-        try:
-            result = visit_record(actor=actor, record=record, photo=photo, today=today)
-        except ValidationError as error:
-            outcomes.append(SyncOutcome(record.client_id, "refused", errors=error.message_dict))
-        except (Household.DoesNotExist, PermissionDenied):
-            message = _("Hộ không thuộc địa bàn của bạn hoặc đã chuyển đi.")
-            outcomes.append(
-                SyncOutcome(record.client_id, "refused", errors={"household": [message]})
-            )
-        else:
-            outcomes.append(
-                SyncOutcome(
-                    record.client_id,
-                    "stored" if result.created else "duplicate",
-                    visit_id=result.visit.pk,
-                    conflicts=result.conflicts,
-                )
-            )
+    # one transaction for the batch, a savepoint per visit: a refused visit is rolled back
+    # alone, and the batch costs one commit (a commit per visit dominated on PostgreSQL)
+    with transaction.atomic():
+        for position, record in enumerate(records):
+            outcomes.append(_synced(actor, record, (photos or {}).get(position), today))
     return outcomes
+
+
+def _synced(actor: Any, record: VisitRecord, photo: Any, today: dt.date | None) -> SyncOutcome:
+    if record.client_id is None:
+        raise ValueError("a synced visit needs its client id")
+    try:
+        result = visit_record(actor=actor, record=record, photo=photo, today=today)
+    except ValidationError as error:
+        return SyncOutcome(record.client_id, "refused", errors=error.message_dict)
+    except (Household.DoesNotExist, PermissionDenied):
+        message = _("Hộ không thuộc địa bàn của bạn hoặc đã chuyển đi.")
+        return SyncOutcome(record.client_id, "refused", errors={"household": [message]})
+    return SyncOutcome(
+        record.client_id,
+        "stored" if result.created else "duplicate",
+        visit_id=result.visit.pk,
+        conflicts=result.conflicts,
+    )
 
 
 def conflict_resolve(*, actor: Any, conflict_id: int, keep: str, today: dt.date | None = None):

@@ -6,10 +6,9 @@ size grows with villages × days and households, never with visits.
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Greatest, Least
 
 from langso.registry.models import DigitalObservation, DigitalProfile
 from langso.teams.models import HouseholdReach, Outcome, SkillTally, Visit, VisitSkill, VisitTally
@@ -22,17 +21,37 @@ BASELINE = {
     "pays_cashless": ("paid_cashless", lambda v: bool(v)),
     "uses_online_public_services": ("used_online_services", lambda v: bool(v)),
 }
+# and the column saying a visit has seen the household gain it
+GAINED = {
+    "has_smartphone": "got_smartphone",
+    "uses_internet": "got_internet",
+    "vneid_level": "got_vneid",
+    "pays_cashless": "got_cashless",
+    "uses_online_public_services": "got_online_services",
+}
+
+
+def _seen(facts: dict[str, object]) -> list[str]:
+    """The key indicators this visit saw the household have."""
+    return [f for f, (_c, had) in BASELINE.items() if facts.get(f) is not None and had(facts[f])]
 
 
 def _add(model, key: dict, **amounts: int) -> None:
-    increments = {name: F(name) + n for name, n in amounts.items()}
-    if model.objects.filter(**key).update(**increments):
-        return
-    try:
-        with transaction.atomic():
-            model.objects.create(**key, **amounts)
-    except IntegrityError:  # another visit created the row meanwhile
-        model.objects.filter(**key).update(**increments)
+    """Add ``amounts`` to the row of ``key``, creating it: one INSERT … ON CONFLICT DO UPDATE
+    (both databases), so concurrent visits never lose a count. The conflict target is the
+    model's unique constraint."""
+    table = model._meta.db_table
+    columns = [model._meta.get_field(name).column for name in (*key, *amounts)]
+    (unique,) = model._meta.constraints
+    conflict = [model._meta.get_field(name).column for name in unique.fields]
+    added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns[len(key) :])
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {added}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*key.values(), *amounts.values()])
 
 
 def baseline_from(profile: DigitalProfile | None) -> dict[str, bool | None]:
@@ -44,8 +63,15 @@ def baseline_from(profile: DigitalProfile | None) -> dict[str, bool | None]:
     return out
 
 
-def count_visit(visit: Visit, outcomes: dict[str, str], baseline: dict[str, bool | None]) -> None:
-    """Add one stored visit to the aggregates. ``baseline``: the profile before this visit."""
+def count_visit(
+    visit: Visit,
+    outcomes: dict[str, str],
+    baseline: dict[str, bool | None],
+    facts: dict[str, object] | None = None,
+) -> None:
+    """Add one stored visit to the aggregates. ``baseline``: the profile before this visit;
+    ``facts``: the digital facts the visit saw (and stored)."""
+    seen = _seen(facts or {})
     taught = len(outcomes)
     mastered = sum(1 for o in outcomes.values() if o == Outcome.ALONE)
     _add(
@@ -74,14 +100,19 @@ def count_visit(visit: Visit, outcomes: dict[str, str], baseline: dict[str, bool
             mastered=1 if outcome == Outcome.ALONE else 0,
         )
     reached = HouseholdReach.objects.filter(household_id=visit.household_id)
-    if reached.exists():
-        reached.update(
-            visits=F("visits") + 1,
-            commune_id=visit.commune_id,
-            village_id=visit.village_id,
-        )
-        _widen(reached.get(), visit.visited_on)
-    else:
+    day = visit.visited_on
+    gained = {  # lacked before the first visit, seen now
+        GAINED[f]: Case(When(**{BASELINE[f][0]: False}, then=Value(True)), default=F(GAINED[f]))
+        for f in seen
+    }
+    if not reached.update(
+        visits=F("visits") + 1,
+        commune_id=visit.commune_id,
+        village_id=visit.village_id,
+        first_visit=Least(F("first_visit"), Value(day)),
+        last_visit=Greatest(F("last_visit"), Value(day)),
+        **gained,
+    ):
         HouseholdReach.objects.create(
             household_id=visit.household_id,
             commune_id=visit.commune_id,
@@ -90,19 +121,8 @@ def count_visit(visit: Visit, outcomes: dict[str, str], baseline: dict[str, bool
             last_visit=visit.visited_on,
             visits=1,
             **baseline,
+            **{GAINED[f]: baseline[BASELINE[f][0]] is False for f in seen},
         )
-
-
-def _widen(reach: HouseholdReach, day: dt.date) -> None:
-    changed = []
-    if day < reach.first_visit:
-        reach.first_visit = day
-        changed.append("first_visit")
-    if day > reach.last_visit:
-        reach.last_visit = day
-        changed.append("last_visit")
-    if changed:
-        reach.save(update_fields=changed)
 
 
 def rebuild(province: str) -> None:
@@ -186,6 +206,12 @@ def rebuild(province: str) -> None:
                 if row["observed_on"] < first[row["household_id"]]:
                     row["order"] = (row["observed_on"], row["recorded_at"], row["id"])
                     before.setdefault(row["household_id"], []).append(row)
+        seen_at_visits: dict[int, set[str]] = {}
+        for household_id, *values in visits.filter(observation__isnull=False).values_list(
+            "household_id", *(f"observation__{f}" for f in BASELINE)
+        ):
+            facts = dict(zip(BASELINE, values, strict=True))
+            seen_at_visits.setdefault(household_id, set()).update(_seen(facts))
         made = []
         for r in reach:
             profile = summarise(before[r["household_id"]]) if r["household_id"] in before else {}
@@ -193,6 +219,10 @@ def rebuild(province: str) -> None:
                 column: None if profile.get(f) is None else had(profile[f])
                 for f, (column, had) in BASELINE.items()
             }
+            seen = seen_at_visits.get(r["household_id"], set())
+            baseline.update(
+                {GAINED[f]: baseline[BASELINE[f][0]] is False and f in seen for f in BASELINE}
+            )
             made.append(
                 HouseholdReach(
                     household_id=r["household_id"],

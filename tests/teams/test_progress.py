@@ -180,3 +180,18 @@ def test_the_two_information_indicators_are_counted_per_review_year(village):
         2,
         ("telecom_use", 1),
     )
+
+
+def test_a_visit_recorded_later_for_an_earlier_day_moves_the_first_visit_back(village, volunteer):
+    from langso.teams.models import HouseholdReach
+
+    home = household(village)
+    _visit(volunteer, home, day=dt.date(2026, 6, 1))
+    _visit(volunteer, home, day=dt.date(2026, 5, 4))
+    _visit(volunteer, home, day=dt.date(2026, 7, 9))
+    reach = HouseholdReach.objects.get(household=home)
+    assert (reach.first_visit, reach.last_visit, reach.visits) == (
+        dt.date(2026, 5, 4),
+        dt.date(2026, 7, 9),
+        3,
+    )
