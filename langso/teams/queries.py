@@ -87,11 +87,28 @@ def _latest_assessments(households: QuerySet) -> dict[int, tuple[str, frozenset[
     return latest
 
 
+class Listed(NamedTuple):
+    """A worklist entry's household, as the lists show it."""
+
+    id: int
+    code: str
+    village_id: int
+    village: str
+    address: str
+
+
 def household_facts(
-    households: QuerySet[Household], today: dt.date
+    households: QuerySet[Household], today: dt.date, listed: dict | None = None
 ) -> list[targeting.HouseholdFacts]:
-    """What the worklist needs of these households, in five set-based queries."""
-    rows = list(households.values_list("id", "code", "is_ethnic_minority"))
+    """What the worklist needs of these households, in five set-based queries; ``listed``,
+    if given, receives each household as the lists show it (from the same first query)."""
+    rows = []
+    for pk, code, minority, village_id, village, address in households.values_list(
+        "id", "code", "is_ethnic_minority", "village_id", "village__name", "address"
+    ):
+        rows.append((pk, code, minority))
+        if listed is not None:
+            listed[pk] = Listed(pk, code, village_id, village, address)
     profiles = {
         row[0]: dict(zip(DIGITAL_FIELDS, row[1:], strict=True))
         for row in DigitalProfile.objects.filter(household__in=households).values_list(
@@ -126,16 +143,6 @@ def household_facts(
     ]
 
 
-class Listed(NamedTuple):
-    """A worklist entry's household, as the lists show it."""
-
-    id: int
-    code: str
-    village_id: int
-    village: str
-    address: str
-
-
 def worklist_for(
     user: Any, village_ids: list[int], today: dt.date, *, limit: int | None = None
 ) -> list[tuple[targeting.Entry, Listed]]:
@@ -144,18 +151,13 @@ def worklist_for(
     households = Household.objects.filter(village__in=villages, is_active=True)
     collecting = gc.isenabled()
     gc.disable()  # thousands of small records to build, none to free (see targeting.worklist)
+    shown: dict[int, Listed] = {}
     try:
-        facts = household_facts(households, today)
+        facts = household_facts(households, today, shown)
     finally:
         if collecting:
             gc.enable()
     entries = targeting.worklist(facts, targeting.rules(), catalogue(), today, limit=limit)
-    shown = {
-        row[0]: Listed(*row)
-        for row in Household.objects.filter(pk__in=[e.household_id for e in entries]).values_list(
-            "id", "code", "village_id", "village__name", "address"
-        )
-    }
     return [(e, shown[e.household_id]) for e in entries]
 
 
