@@ -121,6 +121,37 @@ def record_change(
     )
 
 
+def record_changes(
+    *,
+    actor: Any,
+    action: Action,
+    changes: list[tuple[models.Model, dict[str, Any] | None, str]],
+) -> None:
+    """Many creates (or updates) at once, one event per object as ``record_change`` writes
+    it: (object, after, message) each, written in one statement."""
+    origin = context.current()
+    who = _actor_fields(actor)
+    ChangeEvent.objects.bulk_create(
+        [
+            ChangeEvent(
+                **who,
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk) if obj.pk is not None else "",
+                object_repr=str(obj)[:200],
+                after=after,
+                message=message[:300],
+                source=origin.source,
+                request_id=origin.request_id,
+                ip_address=origin.ip_address,
+                **_place(obj),
+            )
+            for obj, after, message in changes
+        ],
+        batch_size=500,
+    )
+
+
 def record_batch(
     *,
     actor: Any,

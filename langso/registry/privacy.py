@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from langso.accounts.roles import Capability
 from langso.accounts.scope import restrict
 from langso.audit.models import Action, ChangeEvent
-from langso.audit.services import record_change, record_read, snapshot
+from langso.audit.services import record_change, record_changes, record_read, snapshot
 from langso.core import field_encryption
 from langso.geo.names import plain
 from langso.registry import queries, records
@@ -346,6 +346,56 @@ def consent_record(
         )
         record_change(actor=actor, action=Action.CREATE, obj=consent, after=snapshot(consent))
     return consent
+
+
+def valid_consent_method(method: str) -> bool:
+    """A way of consenting that leaves a trace (signed, electronic, witnessed)."""
+    how = catalogue().method(method)
+    return how is not None and method != ERASURE_METHOD and how.valid_for_consent
+
+
+def visit_consents(
+    *, actor: Any, members: list[Member], given_on: dt.date, method: str, note: str
+) -> list[Consent]:
+    """Consents to the teams' visit purpose given at a visit by these people (adults whose
+    households the caller has checked), recorded at once; same rules as ``consent_record``."""
+    if not actor.can(Capability.RECORD_OBSERVATIONS):
+        raise PermissionDenied
+    if not valid_consent_method(method):
+        raise ValidationError({"consent_method": [_("Hình thức không hợp lệ.")]})
+    consents = Consent.objects.bulk_create(
+        [
+            Consent(
+                member=member,
+                purpose=VISIT_PURPOSE,
+                status=ConsentStatus.GIVEN,
+                given_on=given_on,
+                method=method,
+                note=note[:200],
+                recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            for member in members
+        ]
+    )
+    record_changes(
+        actor=actor,
+        action=Action.CREATE,
+        changes=[(c, snapshot(c), "") for c in consents],
+    )
+    return consents
+
+
+def consented(member_ids: list[int], purpose: str) -> set[int]:
+    """Those of these people whose latest record for the purpose is a consent (one query)."""
+    latest: dict[int, str] = {}
+    rows = (
+        Consent.objects.filter(member_id__in=member_ids, purpose=purpose)
+        .order_by("member_id", "-given_on", "-recorded_at", "-pk")
+        .values_list("member_id", "status")
+    )
+    for member_id, status in rows:
+        latest.setdefault(member_id, status)
+    return {m for m, status in latest.items() if status == ConsentStatus.GIVEN}
 
 
 # ---------------------------------------------------------------- export

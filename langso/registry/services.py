@@ -12,7 +12,7 @@ from django.utils import timezone
 from langso.accounts.roles import Capability
 from langso.accounts.scope import restrict
 from langso.audit.models import Action
-from langso.audit.services import record_change, snapshot
+from langso.audit.services import record_change, record_changes, snapshot
 from langso.core import field_encryption
 from langso.geo.models import LegacyProvince, Village
 from langso.geo.names import clean, plain
@@ -178,6 +178,43 @@ def digital_observe(
         )
         refresh_profiles([household.pk])
     return observation
+
+
+def digital_observe_many(
+    *, actor: Any, observations: list[tuple[Household, dt.date, str, dict[str, object]]]
+) -> list[DigitalObservation]:
+    """Many dated observations at once (households already read and scope-checked by the
+    caller, e.g. a batch of synced visits): same checks and audit as ``digital_observe``, the
+    profiles rebuilt once."""
+    if not actor.can(Capability.RECORD_OBSERVATIONS):
+        raise PermissionDenied
+    for _household, observed_on, _source, facts in observations:
+        unknown = set(facts) - set(DIGITAL_FACTS)
+        if unknown:
+            raise ValueError(f"unknown digital facts: {sorted(unknown)}")
+        if observed_on > timezone.localdate():
+            raise ValidationError({"observed_on": ["ngày ghi nhận ở tương lai"]})
+        if facts.get("vneid_level") not in (None, 0, 1, 2):
+            raise ValidationError({"vneid_level": ["mức VNeID chỉ là 0, 1 hoặc 2"]})
+    recorder = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic(savepoint=False):  # inside a caller's: no savepoint
+        made = DigitalObservation.objects.bulk_create(
+            [
+                DigitalObservation(
+                    household=household,
+                    observed_on=observed_on,
+                    source=source,
+                    recorded_by=recorder,
+                    **facts,
+                )
+                for household, observed_on, source, facts in observations
+            ]
+        )
+        record_changes(
+            actor=actor, action=Action.CREATE, changes=[(o, snapshot(o), "") for o in made]
+        )
+        refresh_profiles(sorted({o.household_id for o in made}))
+    return made
 
 
 def refresh_profiles(household_ids: list[int]) -> int:

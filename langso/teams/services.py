@@ -19,15 +19,24 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from langso.accounts.roles import Capability
 from langso.accounts.scope import restrict
 from langso.audit.models import Action
-from langso.audit.services import record_change, snapshot
+from langso.audit.services import record_change, record_changes, snapshot
 from langso.geo.models import Village
-from langso.registry.models import DigitalProfile, Household, ObservationSource
-from langso.registry.privacy import VISIT_PURPOSE, consent_record, has_consent, is_child
-from langso.registry.services import digital_observe
+from langso.registry.models import DigitalProfile, Household, Member, ObservationSource
+from langso.registry.privacy import (
+    VISIT_PURPOSE,
+    consent_record,
+    consented,
+    has_consent,
+    is_child,
+    valid_consent_method,
+    visit_consents,
+)
+from langso.registry.services import digital_observe, digital_observe_many
 from langso.teams import tallies
 from langso.teams.models import (
     MemberKind,
@@ -135,6 +144,12 @@ def team_member_add(
             after={**snapshot(member), "villages": sorted(v.pk for v in villages)},
         )
     return member
+
+
+_CONSENT_NEEDED = _lazy(
+    "Cần người có mặt đồng ý trước khi ghi kỹ năng, nhu cầu hay ảnh (mục đích hỗ trợ chuyển "
+    "đổi số)."
+)
 
 
 @dataclass
@@ -245,20 +260,11 @@ def visit_record(
                     today=today,
                 )
             # consent asked now counts at once; otherwise an earlier one on record
-            consented = bool(adults and record.consent_method) or any(
+            agrees = bool(adults and record.consent_method) or any(
                 has_consent(m.pk, VISIT_PURPOSE) for m in present
             )
-            if not consented and (record.skills or record.needs.strip() or photo):
-                raise ValidationError(
-                    {
-                        "consent": [
-                            _(
-                                "Cần người có mặt đồng ý trước khi ghi kỹ năng, nhu cầu hay ảnh "
-                                "(mục đích hỗ trợ chuyển đổi số)."
-                            )
-                        ]
-                    }
-                )
+            if not agrees and (record.skills or record.needs.strip() or photo):
+                raise ValidationError({"consent": [str(_CONSENT_NEEDED)]})
             profile = DigitalProfile.objects.filter(household=household).first()
             baseline = tallies.baseline_from(profile)
             conflicting = _conflicting(profile, record)
@@ -280,7 +286,7 @@ def visit_record(
                 team_member=_team_member_of(actor, household.village_id, record.visited_on),
                 visited_on=record.visited_on,
                 needs=record.needs.strip(),
-                consent=consented,
+                consent=agrees,
                 observation=observation,
                 client_id=record.client_id,
                 recorded_by=actor,
@@ -342,13 +348,166 @@ def visits_sync(
     """A batch of visits recorded offline, each stored on its own: one refused visit does not
     hold back the others, and a visit sent again is reported as stored before. ``photos``:
     the photo of the visit at that position of the batch, if any."""
-    outcomes = []
-    # one transaction for the batch, a savepoint per visit: a refused visit is rolled back
-    # alone, and the batch costs one commit (a commit per visit dominated on PostgreSQL)
+    photos = photos or {}
+    if any(record.client_id is None for record in records):
+        raise ValueError("a synced visit needs its client id")
+    outcomes: dict[int, SyncOutcome] = {}
     with transaction.atomic():
+        if actor.can(Capability.RECORD_OBSERVATIONS):
+            # the plain visits of distinct households, checked and written together
+            outcomes.update(_sync_together(actor, records, photos, today or timezone.localdate()))
+        # the rest (a photo, a household seen twice, a resend) one by one, each in a savepoint
         for position, record in enumerate(records):
-            outcomes.append(_synced(actor, record, (photos or {}).get(position), today))
-    return outcomes
+            if position not in outcomes:
+                outcomes[position] = _synced(actor, record, photos.get(position), today)
+    return [outcomes[position] for position in range(len(records))]
+
+
+def _refused(record: VisitRecord, errors: dict[str, list[str]]) -> SyncOutcome:
+    return SyncOutcome(record.client_id, "refused", errors=errors)
+
+
+def _sync_together(
+    actor: Any, records: list[VisitRecord], photos: dict[int, Any], today: dt.date
+) -> dict[int, SyncOutcome]:
+    """Visits without a photo, of households that appear once in the batch and not stored
+    before: every read done for the whole batch at once, then the writes in bulk. The same
+    checks as ``visit_record``; a refused visit is answered without holding back the others."""
+    counts: dict[int, int] = {}
+    for record in records:
+        counts[record.household_id] = counts.get(record.household_id, 0) + 1
+    stored = set(
+        Visit.objects.filter(client_id__in=[r.client_id for r in records]).values_list(
+            "client_id", flat=True
+        )
+    )
+    chosen = {
+        i: r
+        for i, r in enumerate(records)
+        if i not in photos and counts[r.household_id] == 1 and r.client_id not in stored
+    }
+    if not chosen:
+        return {}
+    out: dict[int, SyncOutcome] = {}
+    households = {
+        h.pk: h
+        for h in restrict(Household.objects.all(), actor, for_write=True)
+        .select_for_update()
+        .filter(pk__in=[r.household_id for r in chosen.values()], is_active=True)
+    }
+    people: dict[int, dict[int, Any]] = {}
+    for member in Member.objects.filter(household_id__in=list(households), is_active=True):
+        people.setdefault(member.household_id, {})[member.pk] = member
+    profiles = {
+        p.household_id: p for p in DigitalProfile.objects.filter(household_id__in=list(households))
+    }
+    agreed = consented([m for r in chosen.values() for m in r.present], VISIT_PURPOSE)
+    accepted = []
+    for i, record in chosen.items():
+        errors = _checked(record, today)
+        household = households.get(record.household_id)
+        if errors:
+            out[i] = _refused(record, errors)
+            continue
+        if household is None:
+            message = _("Hộ không thuộc địa bàn của bạn hoặc đã chuyển đi.")
+            out[i] = _refused(record, {"household": [message]})
+            continue
+        members = people.get(household.pk, {})
+        present = [members[m] for m in dict.fromkeys(record.present) if m in members]
+        if len(present) != len(set(record.present)):
+            out[i] = _refused(record, {"present": [_("Người có mặt phải là thành viên của hộ.")]})
+            continue
+        adults = [m for m in present if not is_child(m, record.visited_on)]
+        agrees = bool(adults and record.consent_method) or any(m.pk in agreed for m in present)
+        if not agrees and (record.skills or record.needs.strip()):
+            out[i] = _refused(record, {"consent": [str(_CONSENT_NEEDED)]})
+            continue
+        if record.consent_method and adults and not valid_consent_method(record.consent_method):
+            out[i] = _refused(record, {"consent_method": [_("Hình thức không hợp lệ.")]})
+            continue
+        accepted.append((i, record, household, present, adults, agrees))
+    by_method: dict[tuple[str, dt.date], list] = {}
+    for _i, record, _h, _p, adults, _a in accepted:
+        if record.consent_method and adults:
+            by_method.setdefault((record.consent_method, record.visited_on), []).extend(adults)
+    for (method, day), adults in by_method.items():
+        visit_consents(
+            actor=actor,
+            members=adults,
+            given_on=day,
+            method=method,
+            note=_("tại buổi tổ công nghệ số đến hộ"),
+        )
+    observed = []
+    plans = []
+    for i, record, household, present, _adults, agrees in accepted:
+        profile = profiles.get(household.pk)
+        conflicting = _conflicting(profile, record)
+        facts = {k: v for k, v in record.facts.items() if k not in conflicting}
+        plans.append((i, record, household, present, agrees, profile, conflicting, facts))
+        if facts:
+            observed.append((household, record.visited_on, ObservationSource.VISIT, facts))
+    made = iter(digital_observe_many(actor=actor, observations=observed))
+    visits = []
+    for _i, record, household, _present, agrees, _profile, _c, facts in plans:
+        visits.append(
+            Visit(
+                household=household,
+                commune_id=household.commune_id,
+                village_id=household.village_id,
+                team_member=_team_member_of(actor, household.village_id, record.visited_on),
+                visited_on=record.visited_on,
+                needs=record.needs.strip(),
+                consent=agrees,
+                observation=next(made) if facts else None,
+                client_id=record.client_id,
+                recorded_by=actor,
+            )
+        )
+    Visit.objects.bulk_create(visits)
+    version = catalogue().version
+    Visit.present.through.objects.bulk_create(
+        Visit.present.through(visit_id=visit.pk, member_id=m.pk)
+        for visit, plan in zip(visits, plans, strict=True)
+        for m in plan[3]
+    )
+    VisitSkill.objects.bulk_create(
+        VisitSkill(visit=visit, skill=code, catalogue_version=version, outcome=outcome)
+        for visit, plan in zip(visits, plans, strict=True)
+        for code, outcome in sorted(plan[1].skills.items())
+    )
+    conflicts = VisitConflict.objects.bulk_create(
+        VisitConflict(visit=visit, field=name, base=base, mine=mine, theirs=theirs)
+        for visit, plan in zip(visits, plans, strict=True)
+        for name, (base, mine, theirs) in sorted(plan[6].items())
+    )
+    tallies.count_visits(
+        [
+            (visit, plan[1].skills, tallies.baseline_from(plan[5]), plan[7])
+            for visit, plan in zip(visits, plans, strict=True)
+        ]
+    )
+    record_changes(
+        actor=actor,
+        action=Action.CREATE,
+        changes=[
+            (
+                visit,
+                {
+                    **snapshot(visit, exclude=frozenset({"needs"})),
+                    "skills": dict(sorted(plan[1].skills.items())),
+                    "present": sorted(m.pk for m in plan[3]),
+                },
+                "",
+            )
+            for visit, plan in zip(visits, plans, strict=True)
+        ],
+    )
+    for visit, plan in zip(visits, plans, strict=True):
+        mine = tuple(c for c in conflicts if c.visit_id == visit.pk)
+        out[plan[0]] = SyncOutcome(plan[1].client_id, "stored", visit_id=visit.pk, conflicts=mine)
+    return out
 
 
 def _synced(actor: Any, record: VisitRecord, photo: Any, today: dt.date | None) -> SyncOutcome:

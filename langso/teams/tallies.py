@@ -125,6 +125,84 @@ def count_visit(
         )
 
 
+def count_visits(
+    counted: list[tuple[Visit, dict[str, str], dict[str, bool | None], dict[str, object]]],
+) -> None:
+    """``count_visit`` for a batch of visits of distinct households, in a few statements:
+    each day's and month's sums added once per key, the households' reach read locked, then
+    updated and created in bulk."""
+    days: dict[tuple, list[int]] = {}
+    months: dict[tuple, list[int]] = {}
+    for visit, outcomes, _baseline, _facts in counted:
+        key = (visit.commune_id, visit.village_id, visit.team_member_id or 0, visit.visited_on)
+        sums = days.setdefault(key, [0, 0, 0])
+        sums[0] += 1
+        sums[1] += len(outcomes)
+        sums[2] += sum(1 for o in outcomes.values() if o == Outcome.ALONE)
+        month = visit.visited_on.replace(day=1)
+        for skill, outcome in outcomes.items():
+            per = months.setdefault((visit.commune_id, visit.village_id, skill, month), [0, 0])
+            per[0] += 1
+            per[1] += 1 if outcome == Outcome.ALONE else 0
+    _add_many(VisitTally, ("commune", "village", "team_member", "day"), days,
+              ("visits", "skills_taught", "skills_mastered"))  # fmt: skip
+    _add_many(SkillTally, ("commune", "village", "skill", "month"), months,
+              ("taught", "mastered"))  # fmt: skip
+    households = [visit.household_id for visit, *_rest in counted]
+    reached = {
+        r.household_id: r
+        for r in HouseholdReach.objects.select_for_update().filter(household_id__in=households)
+    }
+    changed, made = [], []
+    for visit, _outcomes, baseline, facts in counted:
+        seen = _seen(facts)
+        reach = reached.get(visit.household_id)
+        if reach is None:
+            made.append(
+                HouseholdReach(
+                    household_id=visit.household_id,
+                    commune_id=visit.commune_id,
+                    village_id=visit.village_id,
+                    first_visit=visit.visited_on,
+                    last_visit=visit.visited_on,
+                    visits=1,
+                    **baseline,
+                    **{GAINED[f]: baseline[BASELINE[f][0]] is False for f in seen},
+                )
+            )
+            continue
+        reach.visits += 1
+        reach.commune_id, reach.village_id = visit.commune_id, visit.village_id
+        reach.first_visit = min(reach.first_visit, visit.visited_on)
+        reach.last_visit = max(reach.last_visit, visit.visited_on)
+        for f in seen:
+            if getattr(reach, BASELINE[f][0]) is False:
+                setattr(reach, GAINED[f], True)
+        changed.append(reach)
+    HouseholdReach.objects.bulk_create(made)
+    HouseholdReach.objects.bulk_update(
+        changed,
+        ["visits", "commune_id", "village_id", "first_visit", "last_visit", *GAINED.values()],
+    )
+
+
+def _add_many(model, key_fields: tuple, sums: dict[tuple, list[int]], amounts: tuple) -> None:
+    if not sums:
+        return
+    table = model._meta.db_table
+    columns = [model._meta.get_field(n).column for n in (*key_fields, *amounts)]
+    (unique,) = model._meta.constraints
+    conflict = [model._meta.get_field(n).column for n in unique.fields]
+    added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns[len(key_fields) :])
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {added}"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[*key, *values] for key, values in sums.items()])
+
+
 def rebuild(province: str) -> None:
     """Recompute a province's aggregates from its visits (after a bulk load such as the demo,
     or to repair them): `langso teams-rebuild-tallies PROVINCE`."""
