@@ -125,7 +125,8 @@ INFORMATION_INDICATORS = ("telecom_use", "information_access")
 
 def information_indicators(user: Any) -> list[dict[str, Any]]:
     """The poverty standard's two information indicators in the user's area, for the two latest
-    review years with assessments: households assessed, and how many were deprived on each."""
+    review years with assessments: households assessed, and how many were deprived on each
+    (with the share, in percent)."""
     from django.db.models import Value
     from django.db.models.functions import Substr
     from django.db.models.lookups import Exact
@@ -159,7 +160,7 @@ def information_indicators(user: Any) -> list[dict[str, Any]]:
                     (
                         code,
                         found.get(code, 0),
-                        found.get(code, 0) / households if households else None,
+                        round(100 * found.get(code, 0) / households, 2) if households else None,
                     )
                     for code in INFORMATION_INDICATORS
                 ],
