@@ -7,8 +7,6 @@ size grows with villages × days and households, never with visits.
 from __future__ import annotations
 
 from django.db import connection, transaction
-from django.db.models import Case, F, Value, When
-from django.db.models.functions import Greatest, Least
 
 from langso.registry.models import DigitalObservation, DigitalProfile
 from langso.teams.models import HouseholdReach, Outcome, SkillTally, Visit, VisitSkill, VisitTally
@@ -36,24 +34,6 @@ def _seen(facts: dict[str, object]) -> list[str]:
     return [f for f, (_c, had) in BASELINE.items() if facts.get(f) is not None and had(facts[f])]
 
 
-def _add(model, key: dict, **amounts: int) -> None:
-    """Add ``amounts`` to the row of ``key``, creating it: one INSERT … ON CONFLICT DO UPDATE
-    (both databases), so concurrent visits never lose a count. The conflict target is the
-    model's unique constraint."""
-    table = model._meta.db_table
-    columns = [model._meta.get_field(name).column for name in (*key, *amounts)]
-    (unique,) = model._meta.constraints
-    conflict = [model._meta.get_field(name).column for name in unique.fields]
-    added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns[len(key) :])
-    sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))}) "
-        f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {added}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*key.values(), *amounts.values()])
-
-
 def baseline_from(profile: DigitalProfile | None) -> dict[str, bool | None]:
     """The key indicators of a household's current profile, as HouseholdReach keeps them."""
     out: dict[str, bool | None] = {}
@@ -71,66 +51,15 @@ def count_visit(
 ) -> None:
     """Add one stored visit to the aggregates. ``baseline``: the profile before this visit;
     ``facts``: the digital facts the visit saw (and stored)."""
-    seen = _seen(facts or {})
-    taught = len(outcomes)
-    mastered = sum(1 for o in outcomes.values() if o == Outcome.ALONE)
-    _add(
-        VisitTally,
-        {
-            "commune_id": visit.commune_id,
-            "village_id": visit.village_id,
-            "team_member": visit.team_member_id or 0,
-            "day": visit.visited_on,
-        },
-        visits=1,
-        skills_taught=taught,
-        skills_mastered=mastered,
-    )
-    month = visit.visited_on.replace(day=1)
-    for skill, outcome in outcomes.items():
-        _add(
-            SkillTally,
-            {
-                "commune_id": visit.commune_id,
-                "village_id": visit.village_id,
-                "skill": skill,
-                "month": month,
-            },
-            taught=1,
-            mastered=1 if outcome == Outcome.ALONE else 0,
-        )
-    reached = HouseholdReach.objects.filter(household_id=visit.household_id)
-    day = visit.visited_on
-    gained = {  # lacked before the first visit, seen now
-        GAINED[f]: Case(When(**{BASELINE[f][0]: False}, then=Value(True)), default=F(GAINED[f]))
-        for f in seen
-    }
-    if not reached.update(
-        visits=F("visits") + 1,
-        commune_id=visit.commune_id,
-        village_id=visit.village_id,
-        first_visit=Least(F("first_visit"), Value(day)),
-        last_visit=Greatest(F("last_visit"), Value(day)),
-        **gained,
-    ):
-        HouseholdReach.objects.create(
-            household_id=visit.household_id,
-            commune_id=visit.commune_id,
-            village_id=visit.village_id,
-            first_visit=visit.visited_on,
-            last_visit=visit.visited_on,
-            visits=1,
-            **baseline,
-            **{GAINED[f]: baseline[BASELINE[f][0]] is False for f in seen},
-        )
+    count_visits([(visit, outcomes, baseline, facts or {})])
 
 
 def count_visits(
     counted: list[tuple[Visit, dict[str, str], dict[str, bool | None], dict[str, object]]],
 ) -> None:
-    """``count_visit`` for a batch of visits of distinct households, in a few statements:
-    each day's and month's sums added once per key, the households' reach read locked, then
-    updated and created in bulk."""
+    """Visits of distinct households added to the aggregates in a few statements: each day's
+    and month's sums added once per key (INSERT … ON CONFLICT DO UPDATE, so concurrent visits
+    never lose a count), the households' reach read locked, then updated and created in bulk."""
     days: dict[tuple, list[int]] = {}
     months: dict[tuple, list[int]] = {}
     for visit, outcomes, _baseline, _facts in counted:
