@@ -1,5 +1,6 @@
 """Django settings. Everything a deployment changes comes from LANGSO_* environment variables."""
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "langso.registry",
     "langso.poverty",
     "langso.teams",
+    "langso.outreach",
     "langso.demo",
 ]
 
@@ -175,6 +177,12 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+# The speech engine that reads announcements for smart radio: espeak-ng (offline) by default, or
+# a commercial Vietnamese TTS service: {"engine": "http", "url": ..., "api_key": ..., "voice": ...}
+LANGSO_TTS = json.loads(os.environ.get("LANGSO_TTS", '{"engine": "espeak-ng", "voice": "vi"}'))
+# The public address of the portal, for links in messages (e.g. https://langso.caobang.gov.vn)
+LANGSO_PUBLIC_URL = os.environ.get("LANGSO_PUBLIC_URL", "")
 
 TASKS = {
     "default": {

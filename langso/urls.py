@@ -8,6 +8,9 @@ from langso.api.urls import api
 from langso.audit import views as audit_views
 from langso.geo import views as geo_views
 from langso.jobs import views as job_views
+from langso.outreach import public_views as portal_views
+from langso.outreach import setup_views as outreach_setup
+from langso.outreach import views as outreach_views
 from langso.poverty import review_views
 from langso.poverty import views as poverty_views
 from langso.registry import duplicate_views
@@ -34,6 +37,51 @@ team_patterns = (
         path("field/manifest.webmanifest", team_views.manifest, name="manifest"),
     ],
     "teams",
+)
+outreach_patterns = (
+    [
+        path("", outreach_views.announcement_list, name="list"),
+        path("new/", outreach_views.announcement_new, name="new"),
+        path("<int:announcement_id>/", outreach_views.announcement_detail, name="detail"),
+        path("<int:announcement_id>/edit/", outreach_views.announcement_edit_page, name="edit"),
+        path("<int:announcement_id>/submit/", outreach_views.submit, name="submit"),
+        path("<int:announcement_id>/approve/", outreach_views.approve, name="approve"),
+        path("<int:announcement_id>/return/", outreach_views.send_back, name="return"),
+        path("<int:announcement_id>/emergency/", outreach_views.emergency, name="emergency"),
+        path("<int:announcement_id>/cancel/", outreach_views.cancel, name="cancel"),
+        path("<int:announcement_id>/spoken/", outreach_views.spoken_text, name="spoken"),
+        path("<int:announcement_id>/versions/", outreach_views.version_add, name="version"),
+        path(
+            "<int:announcement_id>/devices/<str:kind>/",
+            outreach_views.devices_of,
+            name="devices_of",
+        ),
+        path("devices/", outreach_setup.devices, name="devices"),
+        path("stations/<int:station_id>/slots/", outreach_setup.slot_new, name="slot_new"),
+        path("slots/<int:slot_id>/delete/", outreach_setup.slot_delete, name="slot_delete"),
+        path("devices/<int:device_id>/token/", outreach_setup.token_rotate, name="token_rotate"),
+        path("channels/", outreach_setup.channels, name="channels"),
+        path("dictionary/", outreach_setup.dictionary, name="dictionary"),
+        path("feedback/", outreach_setup.feedback_list, name="feedback"),
+        path(
+            "feedback/<int:feedback_id>/answer/",
+            outreach_setup.feedback_reply,
+            name="feedback_reply",
+        ),
+    ],
+    "outreach",
+)
+portal_patterns = (
+    [
+        path("", portal_views.portal, name="home"),
+        path("<int:announcement_id>/", portal_views.portal_detail, name="detail"),
+        path("hoi-dap/", portal_views.feedback_page, name="feedback"),
+        path("rss/", portal_views.AnnouncementsRss(), name="rss"),
+        path("atom/", portal_views.AnnouncementsAtom(), name="atom"),
+        path("cap/<str:province_code>.xml", portal_views.cap_feed_view, name="cap_feed"),
+        path("<int:announcement_id>/cap.xml", portal_views.cap_alert_view, name="cap_alert"),
+    ],
+    "portal",
 )
 geo_patterns = (
     [
@@ -204,6 +252,11 @@ urlpatterns = [
     path("households/", include(registry_patterns)),
     path("poverty/", include(poverty_patterns)),
     path("teams/", include(team_patterns)),
+    path("outreach/", include(outreach_patterns)),
+    path("thong-bao/", include(portal_patterns)),
+    path("bang-tin/", portal_views.board, name="board"),
+    path("bang-tin/screen.json", portal_views.board_screen, name="board_screen"),
+    path("bang-tin/receipt/", portal_views.board_receipt, name="board_receipt"),
     path("audit/", include(audit_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict:
     if user.can(Capability.RECORD_OBSERVATIONS):
         items.append((reverse("teams:field"), _("Đến hộ")))
     items.append((reverse("teams:list"), _("Tổ công nghệ số")))
+    items.append((reverse("outreach:list"), _("Thông tin cơ sở")))
     items.append((reverse("poverty:reviews"), _("Rà soát")))
     items.append((reverse("poverty:reports"), _("Báo cáo nghèo")))
     items.append((reverse("jobs:list"), _("Tác vụ")))

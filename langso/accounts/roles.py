@@ -26,6 +26,11 @@ class Capability(StrEnum):
     ASSESS_POVERTY = "assess_poverty"  # run and store assessments under a poverty standard
     USE_API = "use_api"
     MANAGE_TEAMS = "manage_teams"  # establish community digital teams, add their members
+    DRAFT_ANNOUNCEMENTS = "draft_announcements"  # write announcements and submit them
+    APPROVE_ANNOUNCEMENTS = "approve_announcements"  # approve, update and cancel (not one's own)
+    SEND_EMERGENCY = "send_emergency"  # the logged fast path: an emergency without an approver
+    MANAGE_OUTREACH = "manage_outreach"  # radio stations, clusters, boards, channels, dictionary
+    ANSWER_FEEDBACK = "answer_feedback"  # answer residents' questions, publish answers
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -41,6 +46,11 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.ASSESS_POVERTY,
             Capability.USE_API,
             Capability.MANAGE_TEAMS,
+            Capability.DRAFT_ANNOUNCEMENTS,
+            Capability.APPROVE_ANNOUNCEMENTS,
+            Capability.SEND_EMERGENCY,
+            Capability.MANAGE_OUTREACH,
+            Capability.ANSWER_FEEDBACK,
         }
     ),
     Role.TEAM_LEADER: frozenset({Capability.RECORD_OBSERVATIONS, Capability.USE_API}),

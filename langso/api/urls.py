@@ -7,6 +7,8 @@ from langso.api import errors
 from langso.api.auth import BearerToken, SessionAuth
 from langso.geo.api import router as geo_router
 from langso.jobs.api import router as jobs_router
+from langso.outreach.api import devices_router
+from langso.outreach.api import router as outreach_router
 from langso.poverty.api import router as poverty_router
 from langso.registry.api import router as registry_router
 from langso.teams.api import router as teams_router
@@ -32,3 +34,5 @@ api.add_router("/jobs", jobs_router, tags=["jobs"])
 api.add_router("/households", registry_router, tags=["households"])
 api.add_router("/poverty", poverty_router, tags=["poverty"])
 api.add_router("/teams", teams_router, tags=["teams"])
+api.add_router("/outreach", outreach_router, tags=["announcements"])
+api.add_router("/devices", devices_router, tags=["loudspeakers and boards"])

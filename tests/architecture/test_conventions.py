@@ -26,6 +26,14 @@ PURE_MODULES = [
     "poverty/procedure.py",
     "teams/skills.py",
     "teams/targeting.py",
+    "outreach/playlist.py",
+    "outreach/geometry.py",
+    "outreach/tts/normalize.py",
+    "outreach/tts/audio.py",
+    "outreach/tts/engines.py",
+    "outreach/channels/cap.py",
+    "outreach/channels/messaging.py",
+    "outreach/channels/adapters.py",
 ]
 PURE_IMPORTS = {"langso." + m.removesuffix(".py").replace("/", ".") for m in PURE_MODULES}
 
