@@ -1,4 +1,4 @@
-"""python -m bench [units] [household_import] [household_search] [assess] [teams]: runs
+"""python -m bench [units] [household_import] [household_search] [assess] [teams] [outreach]: runs
 benchmarks on scratch databases and prints Markdown tables (with no argument: units).
 
 SQLite by default (a temporary file); with LANGSO_DATABASE_URL set, on that PostgreSQL server
@@ -15,7 +15,7 @@ import tempfile
 os.environ.setdefault("LANGSO_DATA_DIR", tempfile.mkdtemp(prefix="langso-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "langso.settings")
 
-BENCHES = ("units", "household_import", "household_search", "assess", "teams")
+BENCHES = ("units", "household_import", "household_search", "assess", "teams", "outreach")
 
 
 def main() -> None:
@@ -48,6 +48,10 @@ def main() -> None:
                 from bench import bench_teams
 
                 print(bench_teams.run(), "\n")
+            elif name == "outreach":
+                from bench import bench_outreach
+
+                print(bench_outreach.run(), "\n")
             elif name == "assess":
                 from bench import bench_assess
 

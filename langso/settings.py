@@ -183,6 +183,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 LANGSO_TTS = json.loads(os.environ.get("LANGSO_TTS", '{"engine": "espeak-ng", "voice": "vi"}'))
 # The public address of the portal, for links in messages (e.g. https://langso.caobang.gov.vn)
 LANGSO_PUBLIC_URL = os.environ.get("LANGSO_PUBLIC_URL", "")
+# The sender of the province's CAP alerts (an address that identifies the alerting authority)
+LANGSO_CAP_SENDER = os.environ.get("LANGSO_CAP_SENDER", "")
 
 TASKS = {
     "default": {

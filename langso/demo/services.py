@@ -21,7 +21,12 @@ from langso.geo.names import plain, village_key
 
 DEMO_PASSWORD = "langso-demo"
 # Apps that add their own data to the demo province implement demo.contribute(plan, progress).
-CONTRIBUTORS: list[str] = ["langso.registry.demo", "langso.poverty.demo", "langso.teams.demo"]
+CONTRIBUTORS: list[str] = [
+    "langso.registry.demo",
+    "langso.poverty.demo",
+    "langso.teams.demo",
+    "langso.outreach.demo",
+]
 
 
 @dataclass

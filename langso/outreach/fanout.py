@@ -90,9 +90,10 @@ def device_polled(device: Device, *, now: dt.datetime) -> None:
 
     ``last_seen_at`` is written at most once a minute, so 10,000 clusters polling every 30 s
     do not turn every poll into a write."""
-    Delivery.objects.filter(device=device, status=DeliveryStatus.QUEUED).update(
-        status=DeliveryStatus.FETCHED, fetched_at=now
-    )
+    queued = Delivery.objects.filter(device=device, status=DeliveryStatus.QUEUED)
+    # a read first: on SQLite an UPDATE takes the write lock even when it changes nothing
+    if queued.exists():
+        queued.update(status=DeliveryStatus.FETCHED, fetched_at=now)
     if device.last_seen_at is None or now - device.last_seen_at >= SEEN_EVERY:
         Device.objects.filter(pk=device.pk).update(last_seen_at=now)
 
@@ -163,16 +164,23 @@ def _store(delivery: Delivery, receipt: ReceiptIn) -> ReceiptOutcome:
     except IntegrityError:
         return ReceiptOutcome(receipt.receipt_id, delivery.pk, "duplicate")
     found = Delivery.objects.filter(pk=delivery.pk)
+    # A withdrawn delivery stays withdrawn whatever the device reports late (it played the
+    # announcement offline, before it heard of the cancel): the playlist leaves out only
+    # withdrawn deliveries, so a new status would put the announcement back on the device.
+    live = found.exclude(status=DeliveryStatus.WITHDRAWN)
     if receipt.kind in DONE:
-        found.update(
-            done_count=F("done_count") + 1,
-            last_done_at=receipt.at,
-            status=DONE[ReceiptKind(receipt.kind)],
+        found.update(done_count=F("done_count") + 1)
+        live.update(status=DONE[ReceiptKind(receipt.kind)])
+        # receipts of a device back online may come in any order: keep the earliest and latest
+        found.filter(Q(first_done_at__isnull=True) | Q(first_done_at__gt=receipt.at)).update(
+            first_done_at=receipt.at
         )
-        found.filter(first_done_at__isnull=True).update(first_done_at=receipt.at)
+        found.filter(Q(last_done_at__isnull=True) | Q(last_done_at__lt=receipt.at)).update(
+            last_done_at=receipt.at
+        )
     else:
         status = DeliveryStatus.FAILED if receipt.kind == ReceiptKind.FAILED else "offline"
-        found.exclude(status__in=[DeliveryStatus.PLAYED, DeliveryStatus.DISPLAYED]).update(
+        live.exclude(status__in=[DeliveryStatus.PLAYED, DeliveryStatus.DISPLAYED]).update(
             status=status
         )
         found.update(failures=F("failures") + 1, last_error=receipt.detail[:300])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -244,7 +245,13 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "outreach/board.html",
-        {"device": device, "token": token, "takeover": takeover, "items": items},
+        {
+            "device": device,
+            "token": token,
+            "takeover": takeover,
+            "items": items,
+            "time_zone": settings.TIME_ZONE,
+        },
     )
 
 

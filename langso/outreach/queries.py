@@ -97,6 +97,11 @@ def slots_of(station: Station) -> QuerySet[BroadcastSlot]:
     return station.slots.order_by("starts_at")
 
 
+def slots_for(user: Any) -> QuerySet[BroadcastSlot]:
+    """Programme slots of the stations the user may see."""
+    return BroadcastSlot.objects.filter(station__in=restrict(Station.objects.all(), user))
+
+
 def channels_for(user: Any) -> QuerySet[Channel]:
     return restrict(Channel.objects.all(), user).order_by("kind", "name")
 
@@ -106,7 +111,15 @@ def feedback_for(user: Any) -> QuerySet[Feedback]:
 
 
 def spoken_forms_for(user: Any) -> QuerySet[SpokenForm]:
-    return restrict(SpokenForm.objects.all(), user).order_by("written")
+    """The reading dictionary of the provinces the user works in: a commune officer reads (and,
+    through ``spoken_form_save``, edits) their province's, which ``restrict`` alone would hide
+    from anyone not assigned the province itself."""
+    area = area_of(user)
+    if area.everything:
+        return SpokenForm.objects.order_by("written")
+    return SpokenForm.objects.filter(province_id__in=sorted(area.province_codes())).order_by(
+        "written"
+    )
 
 
 def device_by_token(token: str) -> Device | None:

@@ -231,6 +231,11 @@ def version_save(
     return version
 
 
+def _check_areas(announcement: Announcement) -> None:
+    if not (announcement.whole_province or announcement.areas.exists()):
+        raise ValidationError(_("Chọn địa bàn nhận thông báo."))
+
+
 def announcement_submit(*, actor: Any, announcement_id: int) -> Announcement:
     """The editor asks for approval."""
     if not actor.can(Capability.DRAFT_ANNOUNCEMENTS):
@@ -239,8 +244,7 @@ def announcement_submit(*, actor: Any, announcement_id: int) -> Announcement:
         announcement = _writable(actor, announcement_id)
         if announcement.status not in EDITABLE:
             raise ValidationError(_("Thông báo này không ở trạng thái nháp."))
-        if not (announcement.whole_province or announcement.areas.exists()):
-            raise ValidationError(_("Chọn địa bàn nhận thông báo trước khi gửi duyệt."))
+        _check_areas(announcement)
         announcement.status = Status.SUBMITTED
         announcement.submitted_at = timezone.now()
         announcement.returned_reason = ""
@@ -304,6 +308,9 @@ def announcement_send_emergency(*, actor: Any, announcement_id: int, reason: str
             raise ValidationError(_("Chỉ thông báo khẩn cấp được phát không qua duyệt."))
         if announcement.status not in (*EDITABLE, Status.SUBMITTED):
             raise ValidationError(_("Thông báo này đã được phát hành hoặc đã hủy."))
+        # a draft from an upstream alert may name no commune of the province: sent as it is,
+        # it would reach nobody while looking published
+        _check_areas(announcement)
         announcement.fast_path = True
         announcement.fast_path_reason = reason.strip()[:300]
         announcement.approved_by = actor

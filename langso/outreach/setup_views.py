@@ -118,6 +118,7 @@ def devices(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def slot_new(request: HttpRequest, station_id: int) -> HttpResponse:
+    get_object_or_404(queries.stations_for(request.user), pk=station_id)
     form = SlotForm(request.POST)
     if form.is_valid():
         try:
@@ -142,6 +143,7 @@ def slot_new(request: HttpRequest, station_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def slot_delete(request: HttpRequest, slot_id: int) -> HttpResponse:
+    get_object_or_404(queries.slots_for(request.user), pk=slot_id)
     slot_remove(actor=request.user, slot_id=slot_id)
     messages.success(request, _("Đã xóa khung giờ phát."))
     return redirect("outreach:devices")

@@ -219,7 +219,10 @@ def announcement_detail(request: HttpRequest, announcement_id: int) -> HttpRespo
 
 
 def _act(request: HttpRequest, announcement_id: int, action, done: str, **kwargs) -> HttpResponse:
-    _visible(request, announcement_id)
+    announcement = _visible(request, announcement_id)
+    # an announcement sent into the user's area from above is readable, not theirs to act on
+    if not queries.writable_announcement(request.user, announcement):
+        raise PermissionDenied
     try:
         action(actor=request.user, announcement_id=announcement_id, **kwargs)
     except ValidationError as exc:

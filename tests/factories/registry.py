@@ -25,3 +25,21 @@ def household(village, *members: MemberRecord, actor=None, **kw):
     return household_create(
         actor=actor, record=household_record(village, *members, **kw), today=dt.date(2026, 11, 23)
     )
+
+
+def consent(member, *, actor=None, purpose: str = "contact", status: str = "given", **kw):
+    """A member's consent (by default: to be contacted, on a signed form) as an officer of the
+    member's commune records it."""
+    from langso.registry.privacy import consent_record
+    from tests.factories.accounts import commune_officer
+
+    kw.setdefault("given_on", dt.date(2026, 1, 15))
+    kw.setdefault("method", "signed_form")
+    return consent_record(
+        actor=actor or commune_officer(member.household.commune_id),
+        member_id=member.pk,
+        purpose=purpose,
+        status=status,
+        today=dt.date(2026, 11, 23),
+        **kw,
+    )

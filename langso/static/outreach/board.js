@@ -59,9 +59,10 @@
       });
   }
   function tick() {
-    var now = new Date();
+    var now = new Date(), tz = body.getAttribute("data-tz") || undefined;
     document.getElementById("clock").textContent =
-      now.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit" }) + " " + now.toLocaleDateString("vi-VN");
+      now.toLocaleTimeString("vi-VN", { hour: "2-digit", minute: "2-digit", timeZone: tz }) + " " +
+      now.toLocaleDateString("vi-VN", { timeZone: tz });
   }
   tick(); setInterval(tick, 15000);
   show(0);
