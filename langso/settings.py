@@ -186,6 +186,14 @@ LANGSO_PUBLIC_URL = os.environ.get("LANGSO_PUBLIC_URL", "")
 # The sender of the province's CAP alerts (an address that identifies the alerting authority)
 LANGSO_CAP_SENDER = os.environ.get("LANGSO_CAP_SENDER", "")
 
+# Shared by every process of the app on this machine (e.g. the portal's feedback rate limit)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": DATA_DIR / "cache",
+    }
+}
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("LANGSO_TASK_BACKEND", "django_tasks_db.backend.DatabaseBackend")

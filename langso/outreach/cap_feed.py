@@ -262,6 +262,8 @@ def ingest(
     for alert in cap.parse_feed(xml):
         if alert.status != "Actual" or (not alert.infos and alert.msg_type != "Cancel"):
             continue
+        if alert.msg_type not in ("Alert", "Update", "Cancel"):
+            continue  # an Ack or Error answers a message: it warns nobody of anything
         with transaction.atomic():
             if CapReceived.objects.filter(
                 sender=alert.sender, identifier=alert.identifier

@@ -89,13 +89,24 @@ def feedback_record(
     if source not in (FeedbackSource.VISIT, FeedbackSource.OFFICE):
         raise ValidationError({"source": [_("Nguồn không hợp lệ.")]})
     where = _checked(commune_code, village_id, question)
-    villages = restrict(Village.objects.all(), actor, for_write=True)
-    if not villages.filter(commune_id=commune_code).exists():
-        raise ValidationError({"commune": [_("Xã này không thuộc địa bàn của bạn.")]})
+    if not restrict(Commune.objects.all(), actor, for_write=True).filter(code=commune_code):
+        # a village-level user (a team member) records for one of their own villages
+        villages = restrict(Village.objects.all(), actor, for_write=True)
+        if not villages.filter(commune_id=commune_code).exists():
+            raise ValidationError({"commune": [_("Xã này không thuộc địa bàn của bạn.")]})
+        if village_id is None or not villages.filter(pk=village_id).exists():
+            raise ValidationError({"village": [_("Chọn thôn bạn phụ trách.")]})
+    announcement = None
+    if announcement_id is not None:
+        announcement = Announcement.objects.filter(
+            pk=announcement_id, status=Status.PUBLISHED
+        ).first()
+        if announcement is None:
+            raise ValidationError({"announcement": [_("Không có thông báo này.")]})
     with transaction.atomic():
         feedback = Feedback.objects.create(
             **where,
-            announcement_id=announcement_id,
+            announcement=announcement,
             source=source,
             name=name.strip()[:150],
             contact=contact.strip()[:150],

@@ -59,7 +59,8 @@ class AnnouncementForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [(c.code, c.name) for c in issuers]
         if province is not None:
-            choices.insert(0, (PROVINCE, f"{province.name} ({_('cấp tỉnh')})"))
+            level = _("cấp tỉnh")  # outside the f-string, so makemessages finds it
+            choices.insert(0, (PROVINCE, f"{province.name} ({level})"))
         self.fields["issuer"].choices = choices
         self.fields["communes"].choices = [(c.code, c.name) for c in issuers]
         self.fields["villages"].choices = [(v.pk, f"{v.name} ({v.commune.name})") for v in villages]
@@ -125,8 +126,12 @@ class StationForm(forms.Form):
 
 
 class SlotForm(forms.Form):
-    starts_at = forms.TimeField(label=_("Bắt đầu"), widget=forms.TimeInput(attrs={"type": "time"}))
-    ends_at = forms.TimeField(label=_("Kết thúc"), widget=forms.TimeInput(attrs={"type": "time"}))
+    starts_at = forms.TimeField(
+        label=_("Giờ bắt đầu"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    ends_at = forms.TimeField(
+        label=_("Giờ kết thúc"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
     weekdays = forms.MultipleChoiceField(
         label=_("Các ngày"),
         choices=[(str(d), n) for d, n in enumerate(["T2", "T3", "T4", "T5", "T6", "T7", "CN"], 1)],

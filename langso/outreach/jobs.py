@@ -3,7 +3,7 @@ messages."""
 
 from langso.jobs.registry import JobFailed, register
 from langso.outreach import audio_render, outbox
-from langso.outreach.models import Announcement
+from langso.outreach.models import Announcement, Status
 
 
 @register("outreach.dispatch")
@@ -15,7 +15,14 @@ def dispatch_job(job, progress) -> dict:
         raise JobFailed("the announcement no longer exists")
     kind = job.params.get("kind", "notice")
     result: dict = {"clips": 0}
-    if kind != "cancel" and announcement.revision == job.params["revision"]:
+    if kind != "cancel" and (
+        announcement.status != Status.PUBLISHED or announcement.revision != job.params["revision"]
+    ):
+        # cancelled or updated again before the worker got here: the cancel's (or the newer
+        # revision's) own job tells people; this one would send the withdrawn text
+        result["skipped"] = "announcement cancelled or updated since"
+        return result
+    if kind != "cancel":
         progress(0, 3, "Đọc thông báo thành tiếng")
         result["clips"] = len(audio_render.render_clips(announcement))
     progress(1, 3, "Lập danh sách người nhận tin nhắn")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from langso.core.field_encryption import decrypt, encrypt
@@ -36,6 +36,7 @@ from langso.registry.models import Consent, ConsentStatus, Member
 CONTACT_PURPOSE = "contact"
 CHUNK = 2000
 PER_RECIPIENT = {"zalo", "sms"}  # the others post once per announcement
+SETTINGS_RETRY = dt.timedelta(minutes=30)
 PREFIX = {"notice": "", "update": "CẬP NHẬT: ", "cancel": "HỦY THÔNG BÁO: "}
 
 
@@ -65,7 +66,14 @@ def _group_households(announcement: Announcement) -> Q | None:
     if not groups:
         return None
     wanted = Q(pk__in=[])
-    current = Assessment.objects.filter(is_current=True)
+    # each review year keeps its own current assessment: a household's class is the one of
+    # the latest year it was assessed in (poor in 2025 and near poor in 2026 is near poor)
+    latest = (
+        Assessment.objects.filter(household_id=OuterRef("household_id"), is_current=True)
+        .order_by("-review_year")
+        .values("review_year")[:1]
+    )
+    current = Assessment.objects.filter(is_current=True, review_year=Subquery(latest))
     classes = [g for g in (TargetGroup.POOR, TargetGroup.NEAR_POOR) if g in groups]
     if classes:
         wanted |= Q(pk__in=current.filter(poverty_class__in=classes).values("household_id"))
@@ -117,8 +125,20 @@ def _key(announcement: Announcement, channel: Channel, kind: str, who: str) -> s
 def queue_for(announcement: Announcement, kind: str, *, now: dt.datetime | None = None) -> int:
     """Queue the messages of an announcement's revision: ``notice`` to everyone, ``update`` to
     those told before (and a notice to those newly in the area), ``cancel`` to those told
-    before only. Queuing twice adds nothing (keys are unique)."""
+    before only. Messages of earlier revisions not yet sent are cancelled (a notice or update
+    replaces them). Queuing twice adds nothing (keys are unique)."""
     now = now or timezone.now()
+    if kind != "cancel":
+        # what is still waiting from an earlier revision would go out with the new text, and
+        # then again as this revision's message: the new revision's messages replace it
+        OutboxMessage.objects.filter(
+            announcement=announcement,
+            status=OutboxStatus.QUEUED,
+            revision__lt=announcement.revision,
+        ).update(
+            status=OutboxStatus.CANCELLED,
+            last_error=f"superseded by revision {announcement.revision}",
+        )
     told = set(
         OutboxMessage.objects.filter(
             announcement=announcement, status__in=[OutboxStatus.SENT, OutboxStatus.DELIVERED]
@@ -222,7 +242,16 @@ def _send_all(
 ) -> None:
     if not channel.enabled:
         return
-    adapter = adapter_from_config(channel.kind, channel_config(channel))
+    try:
+        adapter = adapter_from_config(channel.kind, channel_config(channel))
+    except ValueError as exc:
+        # a channel set up wrongly waits for an officer to correct it: its messages stay
+        # queued, saying why, and out of the way of the other channels' for a while
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(
+            last_error=f"channel settings: {exc}"[:500],
+            next_attempt_at=now() + SETTINGS_RETRY,
+        )
+        return
     limiter_args: dict[str, Any] = {"rate_per_minute": channel.rate_per_minute}
     if sleep is not None:
         limiter_args["sleep"] = sleep

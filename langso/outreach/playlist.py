@@ -114,19 +114,31 @@ def _occurrences(slots: Sequence[Slot], now: dt.datetime, days: int) -> list[tup
     return sorted(found)
 
 
+def _plays(items: list[Item]) -> list[tuple[Item, ...]]:
+    """Items grouped into plays: one play of an announcement is its Vietnamese clip followed by
+    its local-language clips, and counts once (one receipt per play)."""
+    groups: dict[int, list[Item]] = {}
+    for item in items:
+        groups.setdefault(item.delivery_id, []).append(item)
+    return [tuple(group) for group in groups.values()]
+
+
 def plan(
     items: Iterable[Item], slots: Sequence[Slot], now: dt.datetime, *, days: int = 2
 ) -> Playlist:
     """The playlist of one cluster at ``now``: what to play at once, and slot by slot after.
 
     Only items with audio are planned; ``now`` must be an aware local datetime (slots are in
-    the station's local time).
+    the station's local time). ``played_today`` counts plays of the whole announcement.
     """
-    playable = sorted((i for i in items if i.audio_url), key=_order)
+    plays = _plays(sorted((i for i in items if i.audio_url), key=_order))
     play_now = tuple(
-        i
-        for i in playable
-        if i.priority == "emergency" and i.valid_at(now) and i.played_today < i.plays_per_day
+        item
+        for play in plays
+        for item in play
+        if play[0].priority == "emergency"
+        and play[0].valid_at(now)
+        and play[0].played_today < play[0].plays_per_day
     )
     planned: list[SlotPlan] = []
     uses: dict[tuple[int, dt.date], int] = {}
@@ -134,20 +146,21 @@ def plan(
         room = (end - max(start, now)).total_seconds()
         chosen: list[Item] = []
         overflow: list[Item] = []
-        for item in playable:
-            if not item.valid_at(max(start, now)):
+        for play in plays:
+            first = play[0]
+            if not first.valid_at(max(start, now)):
                 continue
-            key = (item.delivery_id, item.language, start.date())
-            already = uses.get(key, item.played_today if start.date() == now.date() else 0)
-            if already >= item.plays_per_day:
+            key = (first.delivery_id, start.date())
+            already = uses.get(key, first.played_today if start.date() == now.date() else 0)
+            if already >= first.plays_per_day:
                 continue
-            length = item.duration_s or 0.0
+            length = sum(i.duration_s or 0.0 for i in play)
             if length > room:
-                overflow.append(item)
+                overflow.extend(play)
                 continue
             room -= length
             uses[key] = already + 1
-            chosen.append(item)
+            chosen.extend(play)
         planned.append(SlotPlan(start, end, name, tuple(chosen), tuple(overflow)))
     return Playlist(play_now=play_now, slots=tuple(planned))
 

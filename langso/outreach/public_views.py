@@ -48,7 +48,7 @@ def _listed(province: Province | None, commune: Commune | None):
     )
 
 
-@cache_control(public=True, max_age=60)
+@cache_control(private=True, max_age=60)  # the page sets a CSRF cookie (language form)
 def portal(request: HttpRequest) -> HttpResponse:
     province, commune = _where(request)
     provinces = queries.public_provinces()
@@ -88,6 +88,8 @@ def portal_detail(request: HttpRequest, announcement_id: int) -> HttpResponse:
 
 
 def _too_many(request: HttpRequest) -> bool:
+    # REMOTE_ADDR: behind a proxy, the proxy must pass the client's address (see the operator
+    # guide); the cache is shared by the app's processes (settings.CACHES, a file cache)
     key = "feedback:" + request.META.get("REMOTE_ADDR", "")
     count = cache.get(key, 0)
     cache.set(key, count + 1, 3600)
@@ -208,7 +210,7 @@ def cap_feed_view(request: HttpRequest, province_code: str) -> HttpResponse:
     ]
     body = cap.feed_xml(
         alerts,
-        feed_id=f"{base}/cap/{province.code}.xml",
+        feed_id=base + reverse("portal:cap_feed", args=[province.code]),
         title=f"Cảnh báo, thông báo khẩn cấp – {province.name}",
         updated=max((a.sent for a in alerts), default=timezone.now()),
         link=request.build_absolute_uri(),

@@ -65,6 +65,13 @@ def issuing_communes(user: Any) -> QuerySet[Commune]:
     return restrict(Commune.objects.all(), user, for_write=True).order_by("name")
 
 
+def recording_communes(user: Any) -> QuerySet[Commune]:
+    """Communes where the user may write down residents' feedback: those with a village the user
+    covers (``feedback_record``'s rule), so a village volunteer gets their own commune too."""
+    villages = restrict(Village.objects.all(), user, for_write=True)
+    return Commune.objects.filter(code__in=villages.values("commune_id")).order_by("name")
+
+
 def target_villages(user: Any, commune_codes: list[str]) -> QuerySet[Village]:
     villages = restrict(Village.objects.all(), user, for_write=True)
     return villages.filter(commune_id__in=commune_codes).order_by("commune_id", "name")

@@ -247,8 +247,11 @@ def announcement_submit(*, actor: Any, announcement_id: int) -> Announcement:
         _check_areas(announcement)
         announcement.status = Status.SUBMITTED
         announcement.submitted_at = timezone.now()
+        announcement.submitted_by = actor
         announcement.returned_reason = ""
-        announcement.save(update_fields=["status", "submitted_at", "returned_reason"])
+        announcement.save(
+            update_fields=["status", "submitted_at", "submitted_by", "returned_reason"]
+        )
         record_change(
             actor=actor, action=Action.UPDATE, obj=announcement, message="submitted for approval"
         )
@@ -258,7 +261,7 @@ def announcement_submit(*, actor: Any, announcement_id: int) -> Announcement:
 def _may_approve(actor: Any, announcement: Announcement) -> None:
     if not actor.can(Capability.APPROVE_ANNOUNCEMENTS):
         raise PermissionDenied
-    if announcement.created_by_id == actor.pk:
+    if actor.pk in (announcement.created_by_id, announcement.submitted_by_id):
         raise ValidationError(_("Người soạn không tự duyệt thông báo của mình."))
 
 
@@ -375,6 +378,10 @@ def announcement_update(
         announcement = _writable(actor, announcement_id)
         if announcement.status != Status.PUBLISHED:
             raise ValidationError(_("Chỉ cập nhật được thông báo đã phát hành."))
+        own = actor.pk in (announcement.created_by_id, announcement.submitted_by_id)
+        if own and not (announcement.is_emergency and actor.can(Capability.SEND_EMERGENCY)):
+            # four eyes: the author's correction goes through another approver
+            raise ValidationError(_("Người soạn không tự cập nhật thông báo của mình."))
         rows, area_errors = _areas(draft, announcement.province_id, announcement.commune_id or "")
         errors = {**_errors(draft), **area_errors}
         if errors:

@@ -17,6 +17,7 @@ from langso.accounts.scope import area_of, restrict
 from langso.audit.models import Action
 from langso.audit.services import record_change, snapshot
 from langso.geo.models import Commune, Village
+from langso.outreach.channels.messaging import adapter_from_config
 from langso.outreach.models import (
     BroadcastSlot,
     Channel,
@@ -177,6 +178,13 @@ def channel_save(
     missing = [k for k in REQUIRED[ChannelKind(kind)] if not str(config.get(k, "")).strip()]
     if missing:
         errors["config"] = [_("Thiếu cấu hình: %s") % ", ".join(missing)]
+    else:
+        # build the adapter now: a misspelt setting or a bad URL stored here would otherwise
+        # stop every sending round of the outbox
+        try:
+            adapter_from_config(kind, config).close()
+        except ValueError as exc:
+            errors["config"] = [_("Cấu hình không hợp lệ: %s") % exc]
     if not 1 <= rate_per_minute <= 100000:
         errors["rate_per_minute"] = [_("Số tin mỗi phút không hợp lệ.")]
     if not name.strip():

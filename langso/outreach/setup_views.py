@@ -200,7 +200,9 @@ def dictionary(request: HttpRequest) -> HttpResponse:
     form = SpokenFormForm(request.POST or None) if manage else None
     area = area_of(user)
     provinces = sorted(area.provinces | area.ancestor_provinces)
-    if request.method == "POST" and form is not None and form.is_valid() and provinces:
+    if request.method == "POST" and form is not None and not provinces:
+        form.add_error(None, _("Tài khoản của bạn không gắn với tỉnh nào."))
+    elif request.method == "POST" and form is not None and form.is_valid():
         try:
             spoken_form_save(
                 actor=user,
@@ -235,7 +237,7 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
     page = CappedPaginator(found.order_by("-created_at"), 25).get_page(request.GET.get("page"))
     form = None
     if user.can(Capability.RECORD_OBSERVATIONS):
-        communes = list(queries.issuing_communes(user)[:500])
+        communes = list(queries.recording_communes(user)[:500])
         villages = queries.target_villages(user, [c.code for c in communes])[:400]
         form = RecordFeedbackForm(request.POST or None, communes=communes, villages=villages)
         if request.method == "POST" and form.is_valid():

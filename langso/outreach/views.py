@@ -123,11 +123,10 @@ def _visible(request: HttpRequest, announcement_id: int):
 def announcement_edit_page(request: HttpRequest, announcement_id: int) -> HttpResponse:
     """A draft is edited in place; a published announcement is updated with a reason."""
     announcement = _visible(request, announcement_id)
-    if not queries.writable_announcement(request.user, announcement):
+    allowed = _allowed(request.user, announcement)
+    if not (allowed.get("editable") or allowed.get("can_change")):
         raise PermissionDenied
     published = announcement.status == Status.PUBLISHED
-    if announcement.status not in (*EDITABLE, Status.PUBLISHED):
-        raise Http404
     choices = _form_choices(request.user)
     initial = {
         "issuer": announcement.commune_id or PROVINCE,
@@ -177,12 +176,36 @@ def announcement_edit_page(request: HttpRequest, announcement_id: int) -> HttpRe
     )
 
 
+def _allowed(user: Any, announcement: Any) -> dict[str, bool]:
+    """Which actions the detail page offers: the services' own rules (area, capability, status,
+    not one's own approval), so nobody is shown a button that would answer 403."""
+    if not queries.writable_announcement(user, announcement):
+        return {}
+    status, can = announcement.status, user.can
+    emergency = announcement.priority == Priority.EMERGENCY
+    published = status == Status.PUBLISHED
+    drafter = can(Capability.DRAFT_ANNOUNCEMENTS)
+    approver = can(Capability.APPROVE_ANNOUNCEMENTS)
+    own = user.pk in (announcement.created_by_id, announcement.submitted_by_id)
+    return {
+        "editable": status in EDITABLE and drafter,
+        "reading_editable": status in (*EDITABLE, Status.SUBMITTED) and drafter,
+        "can_submit": status in EDITABLE and drafter,
+        "can_approve": status == Status.SUBMITTED and approver and not own,
+        "can_fast_path": emergency
+        and status in (*EDITABLE, Status.SUBMITTED)
+        and can(Capability.SEND_EMERGENCY),
+        "can_change": published
+        and approver
+        and (not own or (emergency and can(Capability.SEND_EMERGENCY))),
+        # announcement_cancel: an approver once published, a drafter before
+        "can_cancel": status != Status.CANCELLED and (approver if published else drafter),
+    }
+
+
 @login_required
 def announcement_detail(request: HttpRequest, announcement_id: int) -> HttpResponse:
     announcement = _visible(request, announcement_id)
-    user = request.user
-    writable = queries.writable_announcement(user, announcement)
-    now = timezone.now()
     reading = audio_render.reading_of(announcement)
     context = {
         "a": announcement,
@@ -194,27 +217,12 @@ def announcement_detail(request: HttpRequest, announcement_id: int) -> HttpRespo
             initial={"spoken_text": announcement.spoken_text or reading.text}
         ),
         "version_form": VersionForm(),
-        "editable": writable and announcement.status in EDITABLE,
-        "can_submit": writable
-        and announcement.status in EDITABLE
-        and user.can(Capability.DRAFT_ANNOUNCEMENTS),
-        "can_approve": writable
-        and announcement.status == Status.SUBMITTED
-        and user.can(Capability.APPROVE_ANNOUNCEMENTS)
-        and announcement.created_by_id != user.pk,
-        "can_fast_path": writable
-        and announcement.priority == Priority.EMERGENCY
-        and announcement.status in (*EDITABLE, Status.SUBMITTED)
-        and user.can(Capability.SEND_EMERGENCY),
-        "can_change": writable
-        and announcement.status == Status.PUBLISHED
-        and user.can(Capability.APPROVE_ANNOUNCEMENTS),
-        "can_cancel": writable and announcement.status != Status.CANCELLED,
+        **_allowed(request.user, announcement),
         "reason_form": ReasonForm(),
         "preview_url": request.session.pop(f"preview-{announcement.pk}", None),
     }
     if announcement.status in (Status.PUBLISHED, Status.CANCELLED):
-        context["reach"] = queries.reach(announcement, now)
+        context["reach"] = queries.reach(announcement, timezone.now())
     return render(request, "outreach/detail.html", context)
 
 

@@ -27,10 +27,11 @@ def draft(**overrides) -> services.Draft:
     return services.Draft(**{**values, **overrides})
 
 
-def _issuer(where: tuple, province: str | None) -> tuple[str | None, dict]:
+def _issuer(where: tuple, overrides: dict) -> tuple[str | None, dict]:
     """(issuing commune or None for the province, the areas the draft targets)."""
     if not where:
-        return None, {"whole_province": True} if province else {}
+        named = "commune_codes" in overrides or "village_ids" in overrides
+        return None, {} if named else {"whole_province": True}
     if isinstance(where[0], Village):
         return where[0].commune_id, {"village_ids": [v.pk for v in where]}
     return where[0], {"commune_codes": list(where)}
@@ -38,8 +39,9 @@ def _issuer(where: tuple, province: str | None) -> tuple[str | None, dict]:
 
 def announcement(*where, actor=None, province: str | None = None, **overrides):
     """A draft sent to communes (codes) or villages, issued by the commune of the first one; with
-    no place and ``province``, a whole-province draft of that province."""
-    commune, areas = _issuer(where, province)
+    no place, a draft of the province (``province``, Cao Bằng by default) to the whole province
+    or to the ``commune_codes`` / ``village_ids`` given."""
+    commune, areas = _issuer(where, overrides)
     if actor is None:
         actor = commune_officer(commune) if commune else province_admin(province or "04")
     return services.announcement_create(
@@ -57,8 +59,10 @@ def published(*where, actor=None, approver=None, province: str | None = None, **
     author = made.created_by
     services.announcement_submit(actor=author, announcement_id=made.pk)
     if approver is None:
-        approver = commune_officer(made.commune_id) if made.commune_id else province_admin(
-            made.province_id
+        approver = (
+            commune_officer(made.commune_id)
+            if made.commune_id
+            else province_admin(made.province_id)
         )
     return services.announcement_approve(actor=approver, announcement_id=made.pk)
 

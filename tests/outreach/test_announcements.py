@@ -193,7 +193,9 @@ def test_a_published_announcement_cannot_be_approved_again():
 def test_returning_needs_a_reason():
     made = _submitted(HOME)
     with pytest.raises(ValidationError) as refused:
-        services.announcement_return(actor=commune_officer(HOME), announcement_id=made.pk, reason=" ")
+        services.announcement_return(
+            actor=commune_officer(HOME), announcement_id=made.pk, reason=" "
+        )
     assert "reason" in refused.value.message_dict
 
 
@@ -266,7 +268,9 @@ def test_the_fast_path_is_only_for_emergencies():
 def test_the_fast_path_needs_a_reason():
     made = announcement(HOME, priority="emergency")
     with pytest.raises(ValidationError) as refused:
-        services.announcement_send_emergency(actor=made.created_by, announcement_id=made.pk, reason="")
+        services.announcement_send_emergency(
+            actor=made.created_by, announcement_id=made.pk, reason=""
+        )
     assert "reason" in refused.value.message_dict
 
 
@@ -378,7 +382,9 @@ def test_cancelling_stops_the_messages_not_yet_sent(village):
 def test_cancelling_needs_a_reason():
     made = published(HOME)
     with pytest.raises(ValidationError):
-        services.announcement_cancel(actor=commune_officer(HOME), announcement_id=made.pk, reason="")
+        services.announcement_cancel(
+            actor=commune_officer(HOME), announcement_id=made.pk, reason=""
+        )
 
 
 def test_cancelling_a_published_announcement_needs_the_approve_capability():
@@ -419,3 +425,50 @@ def test_approving_the_draft_of_an_upstream_update_cancels_the_announcement_it_r
         Status.CANCELLED,
         f"Thay bằng thông báo #{replacing.pk}",
     )
+
+
+# ---------------------------------------------------------------- four eyes, after the draft
+
+
+def test_who_submitted_an_authorless_draft_cannot_approve_it():
+    made = announcement(HOME)
+    Announcement.objects.filter(pk=made.pk).update(created_by=None)  # as a draft from CAP
+    submitter = commune_officer(HOME)
+    services.announcement_submit(actor=submitter, announcement_id=made.pk)
+    with pytest.raises(ValidationError):
+        services.announcement_approve(actor=submitter, announcement_id=made.pk)
+
+
+def test_the_author_cannot_update_their_own_published_announcement_alone():
+    made = published(HOME)
+    with pytest.raises(ValidationError):
+        services.announcement_update(
+            actor=made.created_by,
+            announcement_id=made.pk,
+            draft=draft(commune_codes=[HOME], title="Sửa"),
+            reason="sửa lỗi",
+        )
+
+
+def test_another_approver_updates_a_published_announcement():
+    made = published(HOME)
+    updated = services.announcement_update(
+        actor=commune_officer(HOME),
+        announcement_id=made.pk,
+        draft=draft(commune_codes=[HOME], title="Sửa"),
+        reason="sửa lỗi",
+    )
+    assert (updated.revision, updated.title) == (2, "Sửa")
+
+
+def test_the_author_of_an_emergency_with_the_fast_path_updates_it():
+    author = commune_officer(HOME)
+    made = announcement(HOME, actor=author, priority="emergency")
+    services.announcement_send_emergency(actor=author, announcement_id=made.pk, reason="lũ")
+    updated = services.announcement_update(
+        actor=author,
+        announcement_id=made.pk,
+        draft=draft(commune_codes=[HOME], priority="emergency", title="Lũ lên nhanh"),
+        reason="thêm hướng dẫn",
+    )
+    assert updated.revision == 2

@@ -218,9 +218,7 @@ def test_the_reach_api_counts_devices_by_what_they_did():
     _record(played, made, "played")
     _record(played, made, "played")
     _record(shown, made, "displayed")
-    reach = api_client(commune_officer(HOME)).get(
-        f"/api/v1/outreach/announcements/{made.pk}/reach"
-    )
+    reach = api_client(commune_officer(HOME)).get(f"/api/v1/outreach/announcements/{made.pk}/reach")
     body = reach.json()
     assert reach.status_code == 200
     assert (body["clusters"]["total"], body["clusters"]["played"], body["plays"]) == (2, 1, 2)

@@ -42,9 +42,7 @@ def _played(delivery, at, receipt_id="r1", device=None, kind="played"):
 # ---------------------------------------------------------------- who gets it
 
 
-def test_a_commune_announcement_reaches_every_active_device_of_the_commune(
-    village, other_village
-):
+def test_a_commune_announcement_reaches_every_active_device_of_the_commune(village, other_village):
     village_cluster, _t = cluster(village)
     village_board, _t = board(other_village)
     centre, _t = cluster(None, commune=HOME)
@@ -153,7 +151,12 @@ def test_a_played_receipt_counts_the_play_and_its_time(village):
     at = delivery.queued_at + dt.timedelta(minutes=5)
     assert _played(delivery, at).outcome == "stored"
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.done_count, delivery.first_done_at, delivery.last_done_at) == (
+    assert (
+        delivery.status,
+        delivery.done_count,
+        delivery.first_done_at,
+        delivery.last_done_at,
+    ) == (
         DeliveryStatus.PLAYED,
         1,
         at,

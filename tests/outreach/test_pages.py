@@ -3,6 +3,7 @@ text, devices, slots, channels, reading dictionary, feedback, and which devices 
 
 import datetime as dt
 import hashlib
+import json
 
 import lxml.html
 import pytest
@@ -21,7 +22,8 @@ from langso.outreach.models import (
     Status,
 )
 from langso.outreach.outbox import channel_config
-from tests.factories.accounts import commune_officer, team_member
+from langso.outreach.services import announcement_submit
+from tests.factories.accounts import analyst, commune_officer, province_admin, team_member
 from tests.factories.geo import VillageFactory
 from tests.factories.sessions import signed_in
 from tests.outreach.conftest import (
@@ -134,7 +136,9 @@ def test_the_detail_does_not_warn_about_an_acronym_of_the_dictionary():
 def test_the_detail_shows_the_reading_text_with_acronyms_and_times_in_words():
     made = announcement(title="Họp HTX", body="Họp lúc 7h30.")
     page = _page(signed_in(made.created_by).get(f"/outreach/{made.pk}/"))
-    reading = page.xpath("//*[@data-testid='reading']//textarea[@name='spoken_text']")[0].text_content()
+    reading = page.xpath("//*[@data-testid='reading']//textarea[@name='spoken_text']")[
+        0
+    ].text_content()
     assert "hợp tác xã" in reading
     assert "bảy giờ ba mươi" in reading
 
@@ -151,7 +155,9 @@ def test_a_word_added_to_the_dictionary_is_no_longer_spelled():
 
 def _buttons(client, made) -> set[str]:
     page = _page(client.get(f"/outreach/{made.pk}/"))
-    return {b.get("data-testid") for b in page.xpath("//*[@data-testid='actions']//button")} - {None}
+    return {b.get("data-testid") for b in page.xpath("//*[@data-testid='actions']//button")} - {
+        None
+    }
 
 
 def test_submitting_sends_the_draft_for_approval():
@@ -273,7 +279,8 @@ def test_the_devices_page_registers_a_cluster_and_shows_its_token():
     token = _shown_token(_register(client, station(actor=officer)))
     device = Device.objects.get()
     assert (device.kind, device.name, device.commune_id) == ("cluster", "Cụm loa tổ 5", HOME)
-    assert token and device.token_digest == hashlib.sha256(token.encode()).hexdigest()
+    assert token
+    assert device.token_digest == hashlib.sha256(token.encode()).hexdigest()
 
 
 def test_the_device_token_is_shown_only_once():
@@ -318,9 +325,7 @@ def test_a_slot_is_deleted():
 
 def test_a_slot_of_another_commune_cannot_be_deleted():
     at = station(NEIGHBOUR)
-    response = signed_in(commune_officer(HOME)).post(
-        f"/outreach/slots/{at.slots.get().pk}/delete/"
-    )
+    response = signed_in(commune_officer(HOME)).post(f"/outreach/slots/{at.slots.get().pk}/delete/")
     assert (response.status_code, BroadcastSlot.objects.count()) == (404, 1)
 
 
@@ -337,9 +342,12 @@ def _add_sms_channel(client):
             "kind": "sms",
             "owner": f"c:{HOME}",
             "name": "SMS phường",
-            "config": (
-                '{"endpoint": "https://sms.example.vn/send", "api_key": "%s", '
-                '"brandname": "UBND PHUONG"}' % SECRET
+            "config": json.dumps(
+                {
+                    "endpoint": "https://sms.example.vn/send",
+                    "api_key": SECRET,
+                    "brandname": "UBND PHUONG",
+                }
             ),
             "rate_per_minute": 30,
         },
@@ -371,7 +379,9 @@ def test_the_dictionary_page_adds_a_spoken_form_for_my_province():
         "BQLDA",
         "ban quản lý",
     )
-    assert "BQLDA" in _texts(_page(client.get("/outreach/dictionary/")), "//*[@data-testid='own-forms']//td")
+    assert "BQLDA" in _texts(
+        _page(client.get("/outreach/dictionary/")), "//*[@data-testid='own-forms']//td"
+    )
 
 
 # ------------------------------------------------------------------ feedback
@@ -468,3 +478,62 @@ def test_a_slot_cannot_be_added_to_another_communes_station():
         {"starts_at": "17:00", "ends_at": "17:30", "weekdays": ["1"], "name": "Chiều"},
     )
     assert (response.status_code, BroadcastSlot.objects.count()) == (404, 0)
+
+
+def test_a_province_officer_drafts_an_announcement_for_the_whole_province():
+    officer = province_admin("04")
+    signed_in(officer).post(
+        "/outreach/new/", _composer_post(issuer="province", communes=[], whole_province="on")
+    )
+    made = Announcement.objects.get()
+    assert (made.province_id, made.commune_id, made.whole_province) == ("04", None, True)
+
+
+def test_a_team_member_records_a_question_heard_at_a_visit():
+    village = VillageFactory(commune_id=HOME, name="Nà Rị")
+    member = team_member(village)
+    signed_in(member).post(
+        "/outreach/feedback/",
+        {
+            "commune": HOME,
+            "village": village.pk,
+            "question": "Bà con hỏi lịch tiêm phòng cho trâu bò.",
+            "source": "visit",
+        },
+    )
+    stored = Feedback.objects.get()
+    assert (stored.source, stored.village, stored.recorded_by) == ("visit", village, member)
+
+
+def test_a_reader_is_not_offered_the_reading_text_form():
+    made = announcement()
+    announcement_submit(actor=made.created_by, announcement_id=made.pk)
+    page = _page(signed_in(analyst("04")).get(f"/outreach/{made.pk}/"))
+    assert page.xpath("//textarea[@name='spoken_text']") == []
+
+
+def test_a_reader_is_offered_no_action_on_a_draft():
+    made = announcement(priority="emergency", category="disaster")
+    page = _page(signed_in(analyst("04")).get(f"/outreach/{made.pk}/"))
+    assert page.xpath("//*[@data-testid='actions']") == []
+
+
+def test_a_reader_cannot_open_the_edit_form():
+    made = announcement()
+    assert signed_in(analyst("04")).get(f"/outreach/{made.pk}/edit/").status_code == 403
+
+
+def test_a_submitted_announcement_is_not_edited_in_place():
+    made = announcement()
+    client = signed_in(made.created_by)
+    client.post(f"/outreach/{made.pk}/submit/")
+    assert client.get(f"/outreach/{made.pk}/edit/").status_code == 403
+
+
+def test_the_author_edits_a_draft():
+    made = announcement()
+    signed_in(made.created_by).post(
+        f"/outreach/{made.pk}/edit/", _composer_post(title="Tiêu đề đã sửa")
+    )
+    made.refresh_from_db()
+    assert made.title == "Tiêu đề đã sửa"

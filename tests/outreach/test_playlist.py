@@ -173,7 +173,7 @@ def test_a_board_rotates_every_valid_item_priority_first():
 
 
 def test_a_board_shows_items_without_audio():
-    takeover, items = board_screen([item(1, audio_url=None)], NOW)
+    _takeover, items = board_screen([item(1, audio_url=None)], NOW)
     assert _ids(items) == [1]
 
 
@@ -186,3 +186,23 @@ def test_an_expired_emergency_gives_the_board_back():
     gone = item(2, "emergency", valid_until=NOW - dt.timedelta(minutes=1))
     takeover, items = board_screen([item(1), gone], NOW)
     assert (takeover, _ids(items)) == (False, [1])
+
+
+# ---------------------------------------------------------------- languages
+
+
+def test_a_local_language_clip_follows_the_vietnamese_one_in_the_same_slot():
+    vi, tay = item(1), item(1, language="tyz", sha256="t" * 64, audio_url="/audio/t.mp3")
+    playlist = plan([tay, vi], [MORNING], NOW)
+    assert [(i.delivery_id, i.language) for i in playlist.slots[0].items] == [
+        (1, "vi"),
+        (1, "tyz"),
+    ]
+
+
+def test_an_announcement_is_not_cut_between_its_languages_when_the_slot_is_full():
+    vi = item(1, duration_s=1000.0)
+    tay = item(1, language="tyz", duration_s=1000.0)  # together longer than 30 minutes
+    playlist = plan([vi, tay], [MORNING], NOW)
+    assert playlist.slots[0].items == ()
+    assert [i.language for i in playlist.slots[0].overflow] == ["vi", "tyz"]

@@ -3,7 +3,7 @@ import pytest
 from langso.demo.services import demo_build
 from langso.registry.models import DigitalObservation, Household, Member
 from langso.registry.queries import digital_profile
-from langso.teams.models import Team
+from tests.factories.demo import remove_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -12,15 +12,12 @@ pytestmark = pytest.mark.django_db
 def built(django_db_setup, django_db_blocker):
     """One demo build for the module (a few seconds), removed afterwards with its audit rows."""
     from langso.audit.models import ChangeEvent
-    from langso.geo.models import Village
 
     with django_db_blocker.unblock():
         last_event = ChangeEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
         demo_build(province_code="04", households=3000, seed=7, with_users=False)
         yield
-        Household.objects.all().delete()
-        Team.objects.all().delete()
-        Village.objects.filter(commune__province_id="04").delete()
+        remove_demo("04")
         ChangeEvent.objects.filter(id__gt=last_event).delete()
 
 

@@ -10,6 +10,7 @@ from langso.registry.models import Household
 from langso.teams.models import HouseholdReach, Team, TeamMember, Visit
 from langso.teams.progress import progress
 from tests.factories.accounts import province_admin
+from tests.factories.demo import remove_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +23,7 @@ def built(django_db_setup, django_db_blocker):
         last_event = ChangeEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
         demo_build(province_code="04", households=3000, seed=7, with_users=False)
         yield
-        Household.objects.all().delete()
-        Team.objects.all().delete()
-        Village.objects.filter(commune__province_id="04").delete()
+        remove_demo("04")
         ChangeEvent.objects.filter(id__gt=last_event).delete()
 
 

@@ -1,0 +1,17 @@
+"""Removing what a demo build made, for module fixtures that build one."""
+
+from langso.geo.models import Village
+from langso.outreach.models import Announcement, Device, Feedback, Station
+from langso.registry.models import Household
+from langso.teams.models import Team
+
+
+def remove_demo(province_code: str = "04") -> None:
+    """Delete the demo's rows that hold on to the province's villages, then the villages."""
+    Feedback.objects.filter(commune__province_id=province_code).delete()
+    Announcement.objects.filter(province_id=province_code).delete()
+    Device.objects.filter(commune__province_id=province_code).delete()
+    Station.objects.filter(commune__province_id=province_code).delete()
+    Household.objects.all().delete()
+    Team.objects.all().delete()
+    Village.objects.filter(commune__province_id=province_code).delete()
