@@ -76,8 +76,9 @@ def device_playlist(request: HttpRequest):
     if device.kind != "cluster":
         raise HttpError(400, "boards read /bang-tin/screen.json")
     now = timezone.now()
-    payload = queries.device_playlist(device, now).as_json()
-    fanout.device_polled(device, now=now)
+    found = queries.device_playlist(device, now)
+    payload = found.playlist.as_json()
+    fanout.device_polled(device, now=now, queued=found.queued)
     tag = f'"{playlist.etag(payload)}"'
     if request.headers.get("If-None-Match") == tag:
         response = HttpResponse(status=304)

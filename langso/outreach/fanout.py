@@ -85,15 +85,17 @@ def withdraw(announcement: Announcement) -> int:
 SEEN_EVERY = dt.timedelta(seconds=60)
 
 
-def device_polled(device: Device, *, now: dt.datetime) -> None:
+def device_polled(device: Device, *, now: dt.datetime, queued: bool | None = None) -> None:
     """A device fetched its playlist: what was queued for it is now fetched; it was seen.
 
-    ``last_seen_at`` is written at most once a minute, so 10,000 clusters polling every 30 s
-    do not turn every poll into a write."""
-    queued = Delivery.objects.filter(device=device, status=DeliveryStatus.QUEUED)
-    # a read first: on SQLite an UPDATE takes the write lock even when it changes nothing
-    if queued.exists():
-        queued.update(status=DeliveryStatus.FETCHED, fetched_at=now)
+    ``queued``: whether the caller saw anything queued (None: look). ``last_seen_at`` is
+    written at most once a minute, so 10,000 clusters polling every 30 s do not turn every
+    poll into a write."""
+    if queued is not False:
+        waiting = Delivery.objects.filter(device=device, status=DeliveryStatus.QUEUED)
+        # a read first: on SQLite an UPDATE takes the write lock even when it changes nothing
+        if queued or waiting.exists():
+            waiting.update(status=DeliveryStatus.FETCHED, fetched_at=now)
     if device.last_seen_at is None or now - device.last_seen_at >= SEEN_EVERY:
         Device.objects.filter(pk=device.pk).update(last_seen_at=now)
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from langso.accounts.scope import area_of, restrict
 from langso.geo.models import Commune, Village
@@ -134,7 +137,16 @@ def device_by_token(token: str) -> Device | None:
     if not token or len(token) > 200:
         return None
     digest = hashlib.sha256(token.encode()).hexdigest()
-    return Device.objects.filter(token_digest=digest, active=True).first()
+    # raw SQL: 10,000 clusters poll every 30 s, and compiling the ORM query was a third of the
+    # cost of a poll (bench/RESULTS.md); the other fields load if something asks for them
+    found = list(Device.objects.raw(_DEVICE_SQL, [digest, True]))
+    return found[0] if found else None
+
+
+_DEVICE_SQL = (
+    "SELECT id, kind, name, commune_id, village_id, station_id, last_seen_at "
+    "FROM outreach_device WHERE token_digest = %s AND active = %s"
+)
 
 
 def _day_start(now: dt.datetime) -> dt.datetime:
@@ -206,15 +218,92 @@ def _items(device: Device, now: dt.datetime, *, with_audio: bool) -> list[playli
     return items
 
 
-def device_playlist(device: Device, now: dt.datetime) -> playlist.Playlist:
-    """A loudspeaker cluster's playlist: emergencies to play at once, then slot by slot."""
-    slots: list[playlist.Slot] = []
-    if device.station_id:
-        slots = [
-            playlist.Slot(s.starts_at, s.ends_at, s.weekdays, s.name)
-            for s in BroadcastSlot.objects.filter(station_id=device.station_id)
-        ]
-    return playlist.plan(_items(device, now, with_audio=True), slots, timezone.localtime(now))
+SLOTS_KEPT = 60.0  # seconds a process keeps a station's slots (a change reaches devices in 1 min)
+_slots: dict[int, tuple[float, list[playlist.Slot]]] = {}
+
+_PLAYLIST_SQL = """
+SELECT d.id, d.announcement_id, d.revision, d.priority, d.status, a.title, a.valid_from,
+       a.valid_until, a.plays_per_day,
+       (SELECT COUNT(*) FROM outreach_receipt r
+         WHERE r.delivery_id = d.id AND r.kind = 'played' AND r.at >= %s) AS played,
+       c.language, f.sha256, f.duration_s
+FROM outreach_delivery d
+JOIN outreach_announcement a ON a.id = d.announcement_id
+LEFT JOIN outreach_clip c ON c.announcement_id = d.announcement_id AND c.revision = d.revision
+LEFT JOIN outreach_audiofile f ON f.id = c.audio_id
+WHERE d.device_id = %s AND d.status <> 'withdrawn' AND a.status = 'published'
+  AND a.valid_until > %s
+"""
+
+
+def forget_slots(station_id: int | None = None) -> None:
+    """Drop this process's copy of a station's slots (all stations: None) after a change."""
+    if station_id is None:
+        _slots.clear()
+    else:
+        _slots.pop(station_id, None)
+
+
+def _station_slots(station_id: int | None) -> list[playlist.Slot]:
+    if not station_id:
+        return []
+    kept = _slots.get(station_id)
+    if kept is not None and kept[0] > time.monotonic():
+        return kept[1]
+    slots = [
+        playlist.Slot(s.starts_at, s.ends_at, s.weekdays, s.name)
+        for s in BroadcastSlot.objects.filter(station_id=station_id)
+    ]
+    _slots[station_id] = (time.monotonic() + SLOTS_KEPT, slots)
+    return slots
+
+
+def _aware(value: Any) -> dt.datetime:
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
+
+
+@dataclass(frozen=True)
+class DevicePlaylist:
+    playlist: playlist.Playlist
+    queued: bool  # something new was waiting for the device (it is now fetched)
+
+
+def device_playlist(device: Device, now: dt.datetime) -> DevicePlaylist:
+    """A loudspeaker cluster's playlist: emergencies to play at once, then slot by slot.
+
+    One SQL statement (deliveries, their clips and today's plays) and the station's slots,
+    kept a minute per process: this is what every cluster asks for every 30 seconds."""
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(_PLAYLIST_SQL, [adapt(_day_start(now)), device.pk, adapt(now)])
+        rows = cursor.fetchall()
+    items, queued = [], False
+    for (pk, announcement, revision, priority, status, title, start, end, per_day, played,
+         language, sha, duration) in rows:  # fmt: skip
+        queued = queued or status == DeliveryStatus.QUEUED
+        if sha is None:
+            continue  # audio not rendered yet: boards show it, clusters wait
+        items.append(
+            playlist.Item(
+                delivery_id=pk,
+                announcement_id=announcement,
+                revision=revision,
+                priority=priority,
+                title=title,
+                valid_from=_aware(start),
+                valid_until=_aware(end),
+                plays_per_day=per_day,
+                played_today=played,
+                audio_url=f"/api/v1/devices/audio/{sha}.mp3",
+                sha256=sha,
+                duration_s=duration,
+                language=language,
+            )
+        )
+    slots = _station_slots(device.station_id)
+    return DevicePlaylist(playlist.plan(items, slots, timezone.localtime(now)), queued)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from langso.outreach.models import (
     Station,
 )
 from langso.outreach.outbox import channel_config_set
+from langso.outreach.queries import forget_slots
 
 
 def _manager(actor: Any) -> None:
@@ -49,6 +50,7 @@ def station_create(*, actor: Any, commune_code: str, name: str) -> Station:
         raise ValidationError({"name": [_("Nhập tên đài.")]})
     with transaction.atomic():
         station = Station.objects.create(commune=commune, name=name.strip())
+        forget_slots(station.pk)
         record_change(actor=actor, action=Action.CREATE, obj=station, after=snapshot(station))
     return station
 
@@ -68,6 +70,7 @@ def slot_add(
         slot = BroadcastSlot.objects.create(
             station=station, starts_at=starts_at, ends_at=ends_at, weekdays=days, name=name.strip()
         )
+        forget_slots(station.pk)
         record_change(actor=actor, action=Action.CREATE, obj=slot, after=snapshot(slot))
     return slot
 
@@ -79,6 +82,7 @@ def slot_remove(*, actor: Any, slot_id: int) -> None:
     with transaction.atomic():
         record_change(actor=actor, action=Action.DELETE, obj=slot, before=snapshot(slot))
         slot.delete()
+        forget_slots(slot.station_id)
 
 
 def new_token() -> tuple[str, str, str]:
