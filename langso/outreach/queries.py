@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -342,7 +342,12 @@ def public_announcements(
         found = found.filter(Q(pk__in=received) | Q(whole_province=True, province_id__in=province))
     elif province_code:
         found = found.filter(province_id=province_code)
-    return found.order_by("-priority", "-published_at")
+    rank = Case(
+        When(priority="emergency", then=Value(0)),
+        When(priority="priority", then=Value(1)),
+        default=Value(2),
+    )
+    return found.annotate(rank=rank).order_by("rank", "-published_at", "-pk")
 
 
 def cap_announcements(*, province_code: str, since: dt.datetime) -> QuerySet[Announcement]:

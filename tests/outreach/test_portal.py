@@ -53,6 +53,19 @@ def test_the_portal_lists_only_published_announcements_valid_now(client):
     assert _portal_titles(client, "tinh=04") == ["Đang có hiệu lực"]
 
 
+def test_the_portal_lists_emergencies_first_then_priority_then_the_newest(client):
+    published(title="Thông thường")
+    published(title="Ưu tiên", priority="priority")
+    emergency(title="Khẩn cấp")
+    published(title="Thông thường mới hơn")
+    assert _portal_titles(client, "tinh=04") == [
+        "Khẩn cấp",
+        "Ưu tiên",
+        "Thông thường mới hơn",
+        "Thông thường",
+    ]
+
+
 def test_the_portal_of_a_province_leaves_out_other_provinces(client):
     published(title="Cao Bằng")
     published(commune=ELSEWHERE, title="Bắc Ninh")
