@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "langso.poverty",
     "langso.teams",
     "langso.outreach",
+    "langso.infra",
+    "langso.reports",
     "langso.demo",
 ]
 

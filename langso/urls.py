@@ -7,6 +7,7 @@ from langso.accounts import views as account_views
 from langso.api.urls import api
 from langso.audit import views as audit_views
 from langso.geo import views as geo_views
+from langso.infra import views as infra_views
 from langso.jobs import views as job_views
 from langso.outreach import public_views as portal_views
 from langso.outreach import setup_views as outreach_setup
@@ -16,6 +17,7 @@ from langso.poverty import views as poverty_views
 from langso.registry import duplicate_views
 from langso.registry import person_views as person_pages
 from langso.registry import views as registry_views
+from langso.reports import views as report_views
 from langso.teams import views as team_views
 
 team_patterns = (
@@ -70,6 +72,18 @@ outreach_patterns = (
         ),
     ],
     "outreach",
+)
+infra_patterns = (
+    [
+        path("", infra_views.overview, name="overview"),
+        path("stations/", infra_views.stations, name="stations"),
+        path("coverage/<str:commune_code>/", infra_views.coverage, name="coverage"),
+        path("hotspots/", infra_views.hotspots, name="hotspots"),
+        path("subscribers/", infra_views.subscribers, name="subscribers"),
+        path("import/", infra_views.import_page, name="import"),
+        path("import/<str:kind>.csv", infra_views.import_template, name="template"),
+    ],
+    "infra",
 )
 portal_patterns = (
     [
@@ -253,6 +267,8 @@ urlpatterns = [
     path("poverty/", include(poverty_patterns)),
     path("teams/", include(team_patterns)),
     path("outreach/", include(outreach_patterns)),
+    path("infra/", include(infra_patterns)),
+    path("reports/", report_views.dashboard, name="dashboard"),
     path("thong-bao/", include(portal_patterns)),
     path("bang-tin/", portal_views.board, name="board"),
     path("bang-tin/screen.json", portal_views.board_screen, name="board_screen"),

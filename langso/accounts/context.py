@@ -22,6 +22,8 @@ def navigation(request: HttpRequest) -> dict:
         items.append((reverse("teams:field"), _("Đến hộ")))
     items.append((reverse("teams:list"), _("Tổ công nghệ số")))
     items.append((reverse("outreach:list"), _("Thông tin cơ sở")))
+    items.append((reverse("infra:overview"), _("Hạ tầng viễn thông")))
+    items.append((reverse("dashboard"), _("Bức tranh chuyển đổi số")))
     items.append((reverse("poverty:reviews"), _("Rà soát")))
     items.append((reverse("poverty:reports"), _("Báo cáo nghèo")))
     items.append((reverse("jobs:list"), _("Tác vụ")))

@@ -31,6 +31,7 @@ class Capability(StrEnum):
     SEND_EMERGENCY = "send_emergency"  # the logged fast path: an emergency without an approver
     MANAGE_OUTREACH = "manage_outreach"  # radio stations, clusters, boards, channels, dictionary
     ANSWER_FEEDBACK = "answer_feedback"  # answer residents' questions, publish answers
+    EDIT_INFRASTRUCTURE = "edit_infrastructure"  # base stations, coverage, hotspots, subscribers
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -51,6 +52,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.SEND_EMERGENCY,
             Capability.MANAGE_OUTREACH,
             Capability.ANSWER_FEEDBACK,
+            Capability.EDIT_INFRASTRUCTURE,
         }
     ),
     Role.TEAM_LEADER: frozenset({Capability.RECORD_OBSERVATIONS, Capability.USE_API}),

@@ -6,6 +6,7 @@ from langso.accounts.api import router as accounts_router
 from langso.api import errors
 from langso.api.auth import BearerToken, SessionAuth
 from langso.geo.api import router as geo_router
+from langso.infra.api import router as infra_router
 from langso.jobs.api import router as jobs_router
 from langso.outreach.api import devices_router
 from langso.outreach.api import router as outreach_router
@@ -36,3 +37,4 @@ api.add_router("/poverty", poverty_router, tags=["poverty"])
 api.add_router("/teams", teams_router, tags=["teams"])
 api.add_router("/outreach", outreach_router, tags=["announcements"])
 api.add_router("/devices", devices_router, tags=["loudspeakers and boards"])
+api.add_router("/infra", infra_router, tags=["infrastructure"])

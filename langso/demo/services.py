@@ -26,6 +26,8 @@ CONTRIBUTORS: list[str] = [
     "langso.poverty.demo",
     "langso.teams.demo",
     "langso.outreach.demo",
+    "langso.infra.demo",
+    "langso.reports.demo",  # last: it sums what the others built
 ]
 
 

@@ -18,7 +18,22 @@ def assess_area_job(job, progress) -> dict:
         save=bool(job.params.get("save", True)),
         progress=progress,
     )
+    if job.params.get("save", True):
+        _figures_changed(job.params, int(job.params["review_year"]))
     return result.as_dict()
+
+
+def _figures_changed(params: dict, year: int) -> None:
+    """The dashboards' figures of the assessed communes are recomputed for the year."""
+    from langso.geo.models import Commune
+    from langso.reports.staleness import figures_changed
+
+    codes = params.get("communes") or list(
+        Commune.objects.filter(province_id=params.get("province", "")).values_list(
+            "code", flat=True
+        )
+    )
+    figures_changed(communes=codes, years=[year])
 
 
 @register("poverty.check_file")

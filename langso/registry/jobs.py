@@ -29,7 +29,20 @@ def import_households(job, progress) -> dict:
         job.result = result
         job.save(update_fields=["result"])
         raise JobFailed(f"{len(report.errors)} error(s) in the file; nothing was imported")
+    _figures_changed(job)
     return result
+
+
+def _figures_changed(job) -> None:
+    """The dashboards' figures of the job's area are recomputed by the worker."""
+    from langso.geo.models import Commune
+    from langso.reports.staleness import figures_changed
+
+    if job.commune_code:
+        figures_changed(communes=[job.commune_code])
+    elif job.province_code:
+        codes = Commune.objects.filter(province_id=job.province_code).values_list("code", flat=True)
+        figures_changed(communes=codes)
 
 
 @register("registry.export_households")

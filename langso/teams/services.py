@@ -360,6 +360,12 @@ def visits_sync(
         for position, record in enumerate(records):
             if position not in outcomes:
                 outcomes[position] = _synced(actor, record, photos.get(position), today)
+        stored = [r.household_id for p, r in enumerate(records) if outcomes[p].status == "stored"]
+        if stored:
+            from langso.reports.staleness import figures_changed
+
+            communes = Household.objects.filter(pk__in=stored).values_list("commune_id", flat=True)
+            figures_changed(communes=set(communes), years=[(today or timezone.localdate()).year])
     return [outcomes[position] for position in range(len(records))]
 
 

@@ -1,0 +1,258 @@
+"""Rebuilding the figures per village and year (``VillageFigures``) from the registry, the
+assessments, the teams' aggregates, the infrastructure registry and the outreach devices.
+
+Each source is read with one GROUP BY per year over the communes asked for, then the rows of
+those communes and years are replaced in one transaction: a rebuild never leaves half a year.
+What is only known now (the registry's households, digital profiles, stations, coverage, wifi,
+devices) fills the current year; poverty (by review year), teams, visits and subscribers fill
+every year they have data for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr
+
+from langso.geo.models import Commune, Village
+from langso.reports.indicators import MEASURES
+from langso.reports.models import VillageFigures
+
+COLUMNS = [m for m in MEASURES if m != "communes"]
+Key = tuple[str, int | None]  # (commune, village or None)
+
+
+def _years_with_data(communes: list[str], today: dt.date) -> list[int]:
+    from langso.poverty.models import Assessment
+
+    years = set(
+        Assessment.objects.filter(commune_id__in=communes, is_current=True)
+        .values_list("review_year", flat=True)
+        .distinct()
+    )
+    return sorted(years | {today.year})
+
+
+def _add(rows: dict[Key, dict], key: Key, name: str, n: int | None) -> None:
+    row = rows.setdefault(key, {})
+    row[name] = (row.get(name) or 0) + (n or 0)
+
+
+def _registry(rows, communes) -> None:
+    from langso.registry.models import DigitalProfile, Household
+
+    households = Household.objects.filter(commune_id__in=communes, is_active=True)
+    for commune, village, n, people in households.values_list("commune_id", "village_id").annotate(
+        n=Count("pk"), people=Sum("member_count")
+    ):
+        _add(rows, (commune, village), "households", n)
+        _add(rows, (commune, village), "people", people)
+    profiles = DigitalProfile.objects.filter(
+        household__commune_id__in=communes, household__is_active=True
+    )
+    found = profiles.values_list("household__commune_id", "household__village_id").annotate(
+        profiled=Count("pk"),
+        with_broadband=Count("pk", filter=Q(has_fixed_broadband=True)),
+        with_smartphone=Count("pk", filter=Q(has_smartphone=True)),
+        using_internet=Count("pk", filter=Q(uses_internet=True)),
+        with_vneid=Count("pk", filter=Q(vneid_level__gte=2)),
+        paying_cashless=Count("pk", filter=Q(pays_cashless=True)),
+        using_public_services=Count("pk", filter=Q(uses_online_public_services=True)),
+    )
+    names = ["profiled", "with_broadband", "with_smartphone", "using_internet", "with_vneid"]
+    names += ["paying_cashless", "using_public_services"]
+    for commune, village, *counts in found:
+        for name, n in zip(names, counts, strict=True):
+            _add(rows, (commune, village), name, n)
+
+
+def _information_positions() -> dict[str, dict[str, int]]:
+    """Per standard code: the 1-based position of its two information indicators in the
+    stored vector of letters (the standards' own order)."""
+    from langso.poverty.standard import all_standards
+
+    found: dict[str, dict[str, int]] = {}
+    for standard in all_standards():
+        codes = [i.code for i in standard.indicators]
+        info = [i.code for i in standard.indicators if i.dimension == "information"]
+        if len(info) == 2:
+            found[standard.code] = {
+                "deprived_telecom_use": codes.index(info[0]) + 1,
+                "deprived_information_access": codes.index(info[1]) + 1,
+            }
+    return found
+
+
+def _poverty(rows, communes, year: int) -> None:
+    from langso.poverty.models import Assessment
+
+    current = Assessment.objects.filter(commune_id__in=communes, is_current=True, review_year=year)
+    for standard, positions in _information_positions().items():
+        found = (
+            current.filter(standard=standard)
+            .annotate(
+                telecom=Substr("indicators", positions["deprived_telecom_use"], 1),
+                information=Substr("indicators", positions["deprived_information_access"], 1),
+            )
+            .values_list("commune_id", "village_id")
+            .annotate(
+                assessed=Count("pk"),
+                poor=Count("pk", filter=Q(poverty_class="poor")),
+                near_poor=Count("pk", filter=Q(poverty_class="near_poor")),
+                deprived_telecom_use=Count("pk", filter=Q(telecom="D")),
+                deprived_information_access=Count("pk", filter=Q(information="D")),
+            )
+        )
+        names = ["assessed", "poor", "near_poor", "deprived_telecom_use"]
+        names += ["deprived_information_access"]
+        for commune, village, *counts in found:
+            for name, n in zip(names, counts, strict=True):
+                _add(rows, (commune, village), name, n)
+
+
+def _teams(rows, communes, year: int) -> None:
+    from langso.teams.models import HouseholdReach, SkillTally, Team, TeamMember
+
+    end = dt.date(year, 12, 31)
+    active = Q(established_on__lte=end) & (Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=end))
+    teams = Team.objects.filter(active, commune_id__in=communes)
+    for commune, village, n in teams.values_list("commune_id", "village_id").annotate(
+        n=Count("pk")
+    ):
+        _add(rows, (commune, village), "teams", n)
+    members = TeamMember.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=end), team__in=teams, starts_on__lte=end
+    )
+    for commune, village, n in members.values_list("team__commune_id", "team__village_id").annotate(
+        n=Count("pk")
+    ):
+        _add(rows, (commune, village), "team_members", n)
+    reached = HouseholdReach.objects.filter(commune_id__in=communes, first_visit__lte=end)
+    for commune, village, n in reached.values_list("commune_id", "village_id").annotate(
+        n=Count("pk")
+    ):
+        _add(rows, (commune, village), "households_reached", n)
+    skills = SkillTally.objects.filter(commune_id__in=communes, month__year=year)
+    for commune, village, n in skills.values_list("commune_id", "village_id").annotate(
+        n=Sum("mastered")
+    ):
+        _add(rows, (commune, village), "skills_mastered", n)
+
+
+def _infrastructure(rows, communes) -> None:
+    from langso.infra.models import BaseStation, Coverage, WifiHotspot
+    from langso.outreach.models import Device
+
+    stations = BaseStation.objects.filter(commune_id__in=communes, status="active")
+    for commune, village, n in stations.values_list("commune_id", "village_id").annotate(
+        n=Count("pk")
+    ):
+        _add(rows, (commune, village), "base_stations", n)
+    coverage = Coverage.objects.filter(commune_id__in=communes)
+    for commune, village in coverage.filter(network="4g", level="full").values_list(
+        "commune_id", "village_id"
+    ):
+        _add(rows, (commune, village), "villages_4g_full", 1)
+    for commune, village in coverage.filter(
+        network="fibre", level__in=["full", "partial"]
+    ).values_list("commune_id", "village_id"):
+        _add(rows, (commune, village), "villages_fibre", 1)
+    wifi = WifiHotspot.objects.filter(commune_id__in=communes, active=True)
+    for commune, village, n in wifi.values_list("commune_id", "village_id").annotate(n=Count("pk")):
+        _add(rows, (commune, village), "wifi_points", n)
+    devices = Device.objects.filter(commune_id__in=communes, active=True)
+    for commune, village, kind, n in devices.values_list(
+        "commune_id", "village_id", "kind"
+    ).annotate(n=Count("pk")):
+        _add(rows, (commune, village), "radio_clusters" if kind == "cluster" else "boards", n)
+
+
+def _subscribers(rows, communes, year: int) -> None:
+    """The last period of the year each commune reported, per kind (all operators summed)."""
+    from django.db.models import Max
+
+    from langso.infra.models import SubscriberCount
+
+    counts = SubscriberCount.objects.filter(commune_id__in=communes, period_end__year=year)
+    last = dict(
+        counts.values_list("commune_id")
+        .annotate(end=Max("period_end"))
+        .values_list("commune_id", "end")
+    )
+    kinds = {"mobile": "mobile_subscribers", "internet": "internet_subscribers"}
+    for commune, end, kind, n in (
+        counts.filter(kind__in=kinds)
+        .values_list("commune_id", "period_end", "kind")
+        .annotate(n=Sum("count"))
+    ):
+        if last.get(commune) == end:
+            _add(rows, (commune, None), kinds[kind], n)
+
+
+def refresh(
+    *,
+    province_code: str,
+    communes: Iterable[str] | None = None,
+    years: Iterable[int] | None = None,
+    today: dt.date | None = None,
+    progress: Callable[[int, int | None, str], None] | None = None,
+) -> int:
+    """Recompute the figures of a province's communes (all, or those given) for the years
+    given (default: every review year with assessments, and the current year). Returns the
+    number of rows written."""
+    today = today or dt.date.today()
+    all_communes = Commune.objects.filter(province_id=province_code)
+    if communes is not None:
+        all_communes = all_communes.filter(code__in=list(communes))
+    codes = list(all_communes.values_list("code", flat=True))
+    if not codes:
+        return 0
+    years = sorted(set(years) if years is not None else _years_with_data(codes, today))
+    villages = list(Village.objects.filter(commune_id__in=codes).values_list("commune_id", "pk"))
+    written = 0
+    for step, year in enumerate(years):
+        if progress:
+            progress(step, len(years), f"{year}")
+        rows: dict[Key, dict[str, Any]] = {(c, None): {} for c in codes}
+        for commune, village in villages:
+            rows[(commune, village)] = {"villages": 1}
+        _poverty(rows, codes, year)
+        _teams(rows, codes, year)
+        _subscribers(rows, codes, year)
+        if year == today.year:
+            _registry(rows, codes)
+            _infrastructure(rows, codes)
+        else:
+            # an earlier year's households are those its review assessed (every household is
+            # reviewed), so its rates stand on the same base as the review's own report
+            for values in rows.values():
+                if "assessed" in values:
+                    values["households"] = values["assessed"]
+        written += _replace(province_code, codes, year, rows, current=year == today.year)
+    return written
+
+
+def _replace(province: str, codes: list[str], year: int, rows: dict, *, current: bool) -> int:
+    known_now = {"households", "people", "profiled", "with_broadband", "with_smartphone"}
+    known_now |= {"using_internet", "with_vneid", "paying_cashless", "using_public_services"}
+    known_now |= {"base_stations", "villages_4g_full", "villages_fibre", "wifi_points"}
+    known_now |= {"radio_clusters", "boards"}
+    objects = []
+    for (commune, village), values in rows.items():
+        figures = VillageFigures(
+            province=province, commune_id=commune, village_id=village, year=year
+        )
+        for name in COLUMNS:
+            if name in values:
+                setattr(figures, name, values[name])
+            elif current or name not in known_now:
+                setattr(figures, name, 0)  # known, and none
+        objects.append(figures)
+    with transaction.atomic():
+        VillageFigures.objects.filter(commune_id__in=codes, year=year).delete()
+        VillageFigures.objects.bulk_create(objects, batch_size=2000)
+    return len(objects)

@@ -1,0 +1,117 @@
+"""The dashboard: the province's (or a commune's) digital-inclusion picture as the catalogue's
+indicators, with the change from the year before, every figure opening the list behind it, and
+the communes compared on any indicator."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _lazy
+
+from langso.reports import indicators, queries
+
+GROUP_LABELS = {
+    "poverty": _lazy("Giảm nghèo"),
+    "information": _lazy("Thiếu hụt thông tin"),
+    "digital_access": _lazy("Hộ gia đình và công nghệ số"),
+    "teams": _lazy("Tổ công nghệ số cộng đồng"),
+    "infrastructure": _lazy("Hạ tầng viễn thông"),
+    "outreach": _lazy("Thông tin cơ sở"),
+}
+
+
+def drill_url(indicator: indicators.Indicator, year: int, commune: str | None) -> str | None:
+    """The page listing what a figure counts, within the user's own scope (each list page
+    restricts itself)."""
+    drill = indicator.drill
+    if drill is None:
+        return None
+    params = drill.params()
+    where = {"commune": commune} if commune else {}
+    if drill.list == "households":
+        field = next((k.split(".", 1)[1] for k in params if k.startswith("digital.")), None)
+        if field:
+            field = field.split("__")[0]
+            return (
+                reverse("registry:list")
+                + "?"
+                + urlencode({**where, "digital": field, "digital_value": "no"})
+            )
+        if "visited" in params:
+            return reverse("teams:progress")
+        query = {"year": year, **({"commune": commune} if commune else {})}
+        return reverse("poverty:reports") + "?" + urlencode(query)
+    if drill.list == "teams":
+        return reverse("teams:list")
+    if drill.list == "stations":
+        return reverse("infra:stations") + ("?" + urlencode(where) if where else "")
+    if drill.list == "hotspots":
+        return reverse("infra:hotspots")
+    if drill.list == "devices":
+        return reverse("outreach:devices")
+    if drill.list == "villages":
+        return reverse("infra:coverage", args=[commune]) if commune else reverse("infra:overview")
+    return None
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    language = get_language() or "vi"
+    years = queries.years(user)
+    if not years:
+        return render(request, "reports/dashboard.html", {"empty": True})
+    year = int(request.GET.get("year") or years[0])
+    if year not in years:
+        raise Http404
+    commune = request.GET.get("commune") or None
+    communes = list(queries.communes_for(user)[:5000])
+    if commune and commune not in {c.code for c in communes}:
+        raise Http404
+    now = queries.measures(user, year, commune)
+    before = queries.measures(user, year - 1, commune) if year - 1 in years else None
+    figures = queries.figures(now, before, language)
+    links = {f.indicator.code: drill_url(f.indicator, year, commune) for f in figures}
+    groups: dict[str, list] = {}
+    for f in figures:
+        groups.setdefault(f.indicator.group, []).append((f, links[f.indicator.code]))
+    catalogue = queries.catalogue()
+    chosen = request.GET.get("compare") or "poor_rate"
+    try:
+        compared = catalogue.by_code(chosen)
+    except KeyError:
+        raise Http404 from None
+    per_commune = queries.by_commune(user, year) if not commune else {}
+    names = {c.code: c for c in communes}
+    comparison = sorted(
+        (
+            (names[code], indicators.value(compared, m))
+            for code, m in per_commune.items()
+            if code in names
+        ),
+        key=lambda r: (r[1] is None, -(r[1] or 0) if compared.direction == "down" else (r[1] or 0)),
+    )
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "year": year,
+            "years": years,
+            "commune": names.get(commune) if commune else None,
+            "communes": communes,
+            "groups": [(GROUP_LABELS.get(g, g), rows) for g, rows in groups.items()],
+            "catalogue": catalogue,
+            "compared": compared,
+            "comparison": [
+                (c, v, indicators.format_value(compared, v, language)) for c, v in comparison
+            ],
+            "language": language,
+            "today": dt.date.today(),
+        },
+    )
