@@ -12,6 +12,7 @@ from langso.outreach.api import devices_router
 from langso.outreach.api import router as outreach_router
 from langso.poverty.api import router as poverty_router
 from langso.registry.api import router as registry_router
+from langso.reports.api import router as reports_router
 from langso.teams.api import router as teams_router
 
 api = NinjaAPI(
@@ -38,3 +39,4 @@ api.add_router("/teams", teams_router, tags=["teams"])
 api.add_router("/outreach", outreach_router, tags=["announcements"])
 api.add_router("/devices", devices_router, tags=["loudspeakers and boards"])
 api.add_router("/infra", infra_router, tags=["infrastructure"])
+api.add_router("/reports", reports_router, tags=["indicators"])

@@ -4,11 +4,13 @@ from langso.geo.models import Village
 from langso.infra.models import BaseStation, Coverage, Mast, SubscriberCount, WifiHotspot
 from langso.outreach.models import Announcement, Device, Feedback, Station
 from langso.registry.models import Household
+from langso.reports.models import VillageFigures
 from langso.teams.models import Team
 
 
 def remove_demo(province_code: str = "04") -> None:
     """Delete the demo's rows that hold on to the province's villages, then the villages."""
+    VillageFigures.objects.filter(province=province_code).delete()
     for model in (BaseStation, Mast, WifiHotspot, Coverage, SubscriberCount):
         model.objects.filter(commune__province_id=province_code).delete()
     Feedback.objects.filter(commune__province_id=province_code).delete()
