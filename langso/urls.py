@@ -269,6 +269,7 @@ urlpatterns = [
     path("outreach/", include(outreach_patterns)),
     path("infra/", include(infra_patterns)),
     path("reports/", report_views.dashboard, name="dashboard"),
+    path("reports/gaps/", report_views.gap_finder, name="gaps"),
     path("thong-bao/", include(portal_patterns)),
     path("bang-tin/", portal_views.board, name="board"),
     path("bang-tin/screen.json", portal_views.board_screen, name="board_screen"),

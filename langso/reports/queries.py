@@ -90,3 +90,89 @@ def figures(
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class GapRow:
+    village_id: int
+    village: str
+    commune: str
+    gap: Any  # gaps.VillageGap
+    kind: str | None
+    lack: str | None
+
+
+def gap_rows(user: Any, commune: str | None = None) -> list[GapRow]:
+    """Every village of the user's area (or one commune) with its information gap, from the
+    latest review year's current assessments, today's profiles and the recorded coverage.
+    Villages with too few deprived households have kind None."""
+    from django.db.models import Max, Q
+    from django.db.models.functions import Substr
+
+    from langso.geo.models import Village
+    from langso.infra.models import Coverage
+    from langso.poverty.models import Assessment
+    from langso.registry.models import DigitalProfile, Household
+    from langso.reports import gaps
+    from langso.reports.aggregates import _information_positions
+
+    villages = restrict(Village.objects.all(), user).select_related("commune")
+    if commune:
+        villages = villages.filter(commune_id=commune)
+    villages = list(villages.order_by("commune_id", "name")[:20000])
+    ids = [v.pk for v in villages]
+    households = dict(
+        Household.objects.filter(village_id__in=ids, is_active=True)
+        .values_list("village_id")
+        .annotate(n=Count("pk"))
+    )
+    current = Assessment.objects.filter(village_id__in=ids, is_current=True)
+    year = current.aggregate(y=Max("review_year"))["y"]
+    deprived: dict[int, int] = {}
+    if year:
+        for standard, at in _information_positions().items():
+            rows = (
+                current.filter(review_year=year, standard=standard)
+                .annotate(
+                    a=Substr("indicators", at["deprived_telecom_use"], 1),
+                    b=Substr("indicators", at["deprived_information_access"], 1),
+                )
+                .values_list("village_id")
+                .annotate(n=Count("pk", filter=Q(a="D") | Q(b="D")))
+            )
+            for village, n in rows:
+                deprived[village] = deprived.get(village, 0) + n
+    profiles = {
+        village: (n, no_phone, offline)
+        for village, n, no_phone, offline in DigitalProfile.objects.filter(
+            household__village_id__in=ids, household__is_active=True
+        )
+        .values_list("household__village_id")
+        .annotate(
+            n=Count("pk"),
+            no_phone=Count("pk", filter=Q(has_smartphone=False)),
+            offline=Count("pk", filter=Q(uses_internet=False)),
+        )
+    }
+    levels: dict[tuple[int, str], str] = {
+        (v, n): level
+        for v, n, level in Coverage.objects.filter(
+            village_id__in=ids, network__in=["4g", "fibre"]
+        ).values_list("village_id", "network", "level")
+    }
+    found = []
+    for village in villages:
+        n, no_phone, offline = profiles.get(village.pk, (0, 0, 0))
+        gap = gaps.VillageGap(
+            households=households.get(village.pk, 0),
+            deprived=deprived.get(village.pk, 0),
+            coverage_4g=levels.get((village.pk, "4g")),
+            fibre=levels.get((village.pk, "fibre")),
+            profiled=n,
+            without_smartphone=no_phone,
+            not_using_internet=offline,
+        )
+        kind = gaps.classify(gap)
+        lack = gaps.main_lack(gap) if kind == gaps.DESPITE_COVERAGE else None
+        found.append(GapRow(village.pk, village.name, village.commune.name, gap, kind, lack))
+    return found

@@ -12,17 +12,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
+from langso.infra.models import Level
 from langso.reports import indicators, queries
 
 GROUP_LABELS = {
-    "poverty": _lazy("Giảm nghèo"),
-    "information": _lazy("Thiếu hụt thông tin"),
-    "digital_access": _lazy("Hộ gia đình và công nghệ số"),
-    "teams": _lazy("Tổ công nghệ số cộng đồng"),
-    "infrastructure": _lazy("Hạ tầng viễn thông"),
-    "outreach": _lazy("Thông tin cơ sở"),
+    "poverty": _("Giảm nghèo"),
+    "information": _("Thiếu hụt thông tin"),
+    "digital_access": _("Hộ gia đình và công nghệ số"),
+    "teams": _("Tổ công nghệ số cộng đồng"),
+    "infrastructure": _("Hạ tầng viễn thông"),
+    "outreach": _("Thông tin cơ sở"),
 }
 
 
@@ -115,3 +116,111 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "today": dt.date.today(),
         },
     )
+
+
+GAP_LABELS = {
+    "out_of_reach": _("Chưa có sóng 4G, chưa có cáp quang: cần đầu tư hạ tầng"),
+    "despite_coverage": _("Đã có sóng nhưng chưa dùng: cần tổ công nghệ số"),
+    "unknown_coverage": _("Chưa ghi nhận vùng phủ sóng"),
+}
+LACK_LABELS = {"device": _("thiếu thiết bị"), "skill": _("thiếu kỹ năng")}
+LEVELS = dict(Level.choices)
+
+
+@login_required
+def gap_finder(request: HttpRequest) -> HttpResponse:
+    """Villages where households are deprived on information, because there is no signal or
+    broadband, or despite coverage; exportable to XLSX and CSV."""
+    user = request.user
+    commune = request.GET.get("commune") or None
+    communes = list(queries.communes_for(user)[:5000])
+    if commune and commune not in {c.code for c in communes}:
+        raise Http404
+    kind = request.GET.get("kind") or None
+    rows = [r for r in queries.gap_rows(user, commune) if r.kind and (not kind or r.kind == kind)]
+    rows.sort(key=lambda r: (-r.gap.deprived, r.commune, r.village))
+    if request.GET.get("format") in ("xlsx", "csv"):
+        return _gap_export(rows, request.GET["format"])
+    counts = {k: 0 for k in GAP_LABELS}
+    for r in rows:
+        counts[r.kind] += 1
+    return render(
+        request,
+        "reports/gaps.html",
+        {
+            "rows": [
+                (
+                    r,
+                    LACK_LABELS.get(r.lack, ""),
+                    LEVELS.get(r.gap.coverage_4g, "?"),
+                    LEVELS.get(r.gap.fibre, "?"),
+                )
+                for r in rows[:200]
+            ],
+            "cards": [(k, label, counts[k]) for k, label in GAP_LABELS.items()],
+            "more": max(len(rows) - 200, 0),
+            "communes": communes,
+            "commune": commune,
+            "kind": kind,
+            "labels": GAP_LABELS,
+            "lacks": LACK_LABELS,
+            "counts": counts,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _gap_export(rows: list, fmt: str) -> HttpResponse:
+    import csv
+    import io
+
+    header = [
+        "Xã / phường",
+        "Thôn",
+        "Số hộ",
+        "Hộ thiếu hụt thông tin",
+        "Sóng 4G",
+        "Cáp quang",
+        "Hộ chưa có điện thoại thông minh",
+        "Hộ chưa dùng Internet",
+        "Loại khoảng trống",
+        "Thiếu chủ yếu",
+    ]
+    body = [
+        [
+            r.commune,
+            r.village,
+            r.gap.households,
+            r.gap.deprived,
+            str(LEVELS.get(r.gap.coverage_4g, "")),
+            str(LEVELS.get(r.gap.fibre, "")),
+            r.gap.without_smartphone,
+            r.gap.not_using_internet,
+            str(GAP_LABELS[r.kind]),
+            str(LACK_LABELS.get(r.lack, "")),
+        ]
+        for r in rows
+    ]
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="khoang-trong-thong-tin.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(header)
+        writer.writerows(body)
+        return response
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Khoảng trống thông tin")
+    sheet.append(header)
+    for row in body:
+        sheet.append(row)
+    stream = io.BytesIO()
+    book.save(stream)
+    response = HttpResponse(
+        stream.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="khoang-trong-thong-tin.xlsx"'
+    return response

@@ -36,6 +36,7 @@ PURE_MODULES = [
     "outreach/channels/messaging.py",
     "outreach/channels/adapters.py",
     "reports/indicators.py",
+    "reports/gaps.py",
 ]
 PURE_IMPORTS = {"langso." + m.removesuffix(".py").replace("/", ".") for m in PURE_MODULES}
 
