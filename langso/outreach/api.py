@@ -142,7 +142,10 @@ class AnnouncementOut(Schema):
 
 @router.get("/announcements", response=list[AnnouncementOut], summary="Announcements")
 @paginate(Page)
-def announcements(request: HttpRequest, status: str | None = None):
+def announcements(
+    request: HttpRequest,
+    status: Literal["draft", "submitted", "returned", "published", "cancelled"] | None = None,
+):
     found = queries.announcements_for(request.auth)
     if status:
         found = found.filter(status=status)

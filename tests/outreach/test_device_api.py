@@ -261,3 +261,13 @@ def test_the_announcement_list_filters_by_status():
         .json()["items"]
     )
     assert [i["id"] for i in items] == [done.pk]
+
+
+def test_an_unknown_status_filter_is_refused_not_a_server_error():
+    from tests.factories.accounts import commune_officer
+    from tests.factories.sessions import api_client
+
+    response = api_client(commune_officer("01273")).get(
+        "/api/v1/outreach/announcements?status=pub%00lished"
+    )
+    assert response.status_code == 422
