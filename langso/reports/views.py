@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from langso.infra.models import Level
-from langso.reports import indicators, queries
+from langso.reports import indicators, mapping, queries
 
 GROUP_LABELS = {
     "poverty": _("Giảm nghèo"),
@@ -61,6 +61,10 @@ def drill_url(indicator: indicators.Indicator, year: int, commune: str | None) -
     return None
 
 
+def _formatted(rows: list, indicator: indicators.Indicator, language: str) -> list:
+    return [(c, v, indicators.format_value(indicator, v, language)) for c, v in rows]
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -98,10 +102,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         key=lambda r: (r[1] is None, -(r[1] or 0) if compared.direction == "down" else (r[1] or 0)),
     )
+    shown = {c.code: text for c, _v, text in _formatted(comparison, compared, language)}
+    circles = mapping.layout(
+        [
+            mapping.Point(
+                code,
+                names[code].name,
+                names[code].lat,
+                names[code].lon,
+                m.get("households") or m.get("assessed") or 0,
+                indicators.value(compared, m),
+            )
+            for code, m in per_commune.items()
+            if code in names
+        ],
+        reverse=compared.direction == "up",  # the worse, the darker
+    )
     return render(
         request,
         "reports/dashboard.html",
         {
+            "circles": [(c, shown.get(c.code, "")) for c in circles],
+            "palette": mapping.PALETTE,
             "year": year,
             "years": years,
             "commune": names.get(commune) if commune else None,
@@ -109,9 +131,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "groups": [(GROUP_LABELS.get(g, g), rows) for g, rows in groups.items()],
             "catalogue": catalogue,
             "compared": compared,
-            "comparison": [
-                (c, v, indicators.format_value(compared, v, language)) for c, v in comparison
-            ],
+            "comparison": _formatted(comparison, compared, language),
             "language": language,
             "today": dt.date.today(),
         },

@@ -189,3 +189,13 @@ def test_an_infrastructure_import_refreshes_the_figures_of_its_communes(
         subscriber_counts(HOME, "Q3/2026", {"Di động": 840})
     row = VillageFigures.objects.get(commune_id=HOME, village=None, year=2026)
     assert row.mobile_subscribers == 840
+
+
+def test_the_dashboard_draws_the_communes_on_a_map_without_tiles(place):
+    import re
+
+    html = signed_in(province_admin("04")).get("/reports/?year=2026").content.decode()
+    assert 'data-testid="map"' in html
+    circles = re.findall(r'<circle cx="([^"]+)" cy="([^"]+)"', html)
+    assert circles
+    assert all(re.fullmatch(r"\d+(\.\d+)?", x) for pair in circles for x in pair)  # not "12,5"
