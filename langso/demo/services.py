@@ -47,6 +47,14 @@ class DemoResult:
     logins: list[DemoLogin] = field(default_factory=list)
 
 
+def province_of(plan: ProvincePlan) -> str | None:
+    """The code of the province a plan is for (None for an empty plan), for contributors."""
+    if not plan.villages:
+        return None
+    commune = Commune.objects.filter(code=plan.villages[0].commune_code)
+    return commune.values_list("province_id", flat=True).first()
+
+
 def province_plan(province_code: str, *, households: int, seed: int) -> ProvincePlan:
     communes = [
         CommuneInput(c.code, c.kind, c.area_km2)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 from langso.demo.generator import ProvincePlan
+from langso.demo.services import province_of
 from langso.geo.models import Commune, Village
 from langso.geo.names import village_key
 from langso.infra.models import (
@@ -49,8 +50,7 @@ def _level(rng: random.Random, remoteness: float, full: float, partial: float) -
 
 
 def contribute(*, plan: ProvincePlan, progress: Callable[[str], None]) -> None:
-    commune = plan.villages[0].commune_code if plan.villages else None
-    province = Commune.objects.filter(code=commune).values_list("province_id", flat=True).first()
+    province = province_of(plan)
     if province is None or BaseStation.objects.filter(commune__province_id=province).exists():
         return
     rng = random.Random(f"infra:{plan.seed}")

@@ -202,10 +202,9 @@ class _Places:
 
     def village(self, commune: Commune, text: str) -> int | None:
         if commune.code not in self._villages:
-            self._villages[commune.code] = {
-                names.village_key(name): pk
-                for pk, name in Village.objects.filter(commune=commune).values_list("pk", "name")
-            }
+            self._villages[commune.code] = dict(
+                Village.objects.filter(commune=commune).values_list("name_key", "pk")
+            )
         return self._villages[commune.code].get(names.village_key(text))
 
 

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from langso.accounts.roles import Capability
+from langso.core.forms import apply_errors
 from langso.core.paging import CappedPaginator
 from langso.infra import queries
 from langso.infra.forms import KINDS, CoverageForm, HotspotForm, ImportForm, StationForm
@@ -29,11 +30,6 @@ COMMUNE_CODE = re.compile(r"[0-9]{5}")
 
 def _can_edit(user: Any) -> bool:
     return user.can(Capability.EDIT_INFRASTRUCTURE)
-
-
-def _errors(form: Any, exc: ValidationError) -> None:
-    for name, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 @login_required
@@ -97,7 +93,7 @@ def stations(request: HttpRequest) -> HttpResponse:
                     on_air_on=data["on_air_on"],
                 )
             except ValidationError as exc:
-                _errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Đã lưu trạm."))
                 return redirect("infra:stations")
@@ -180,7 +176,7 @@ def hotspots(request: HttpRequest) -> HttpResponse:
                     installed_on=data["installed_on"],
                 )
             except ValidationError as exc:
-                _errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Đã lưu điểm wifi."))
                 return redirect("infra:hotspots")

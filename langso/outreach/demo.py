@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from langso.accounts.models import User
 from langso.demo.generator import ProvincePlan
+from langso.demo.services import province_of
 from langso.geo.models import Commune, Village
 from langso.jobs.models import Job, JobStatus
 from langso.jobs.runner import run
@@ -288,8 +289,7 @@ def _feedback(commune: str, officer: User, rng: random.Random) -> None:
 
 
 def contribute(*, plan: ProvincePlan, progress: Callable[[str], None]) -> None:
-    commune = plan.villages[0].commune_code if plan.villages else None
-    province = Commune.objects.filter(code=commune).values_list("province_id", flat=True).first()
+    province = province_of(plan)
     if province is None or Station.objects.filter(commune__province_id=province).exists():
         return
     officer = User.objects.filter(username="xa.canbo").first()

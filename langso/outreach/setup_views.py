@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from langso.accounts.roles import Capability
 from langso.accounts.scope import area_of
+from langso.core.forms import apply_errors
 from langso.core.paging import CappedPaginator
 from langso.outreach import queries
 from langso.outreach.feedback import feedback_answer, feedback_record
@@ -39,14 +40,6 @@ from langso.outreach.setup import (
     station_create,
 )
 from langso.outreach.tts.normalize import load_spoken_forms
-
-
-def _errors_to(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -95,7 +88,7 @@ def devices(request: HttpRequest) -> HttpResponse:
                     )
                     messages.success(request, _("Đã đăng ký %(name)s.") % {"name": device.name})
         except ValidationError as exc:
-            _errors_to(device_form if "s-name" not in request.POST else station_form, exc)
+            apply_errors(device_form if "s-name" not in request.POST else station_form, exc)
     found = queries.devices_for(user).order_by("commune_id", "kind", "name")
     page = CappedPaginator(found, 50).get_page(request.GET.get("page"))
     return render(
@@ -182,7 +175,7 @@ def channels(request: HttpRequest) -> HttpResponse:
                 province_code=code if level == "p" else None,
             )
         except ValidationError as exc:
-            _errors_to(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu kênh."))
             return redirect("outreach:channels")
@@ -211,7 +204,7 @@ def dictionary(request: HttpRequest) -> HttpResponse:
                 spoken=form.cleaned_data["spoken"],
             )
         except ValidationError as exc:
-            _errors_to(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu cách đọc."))
             return redirect("outreach:dictionary")
@@ -253,7 +246,7 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
                     contact=data["contact"],
                 )
             except ValidationError as exc:
-                _errors_to(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Đã ghi nhận phản ánh."))
                 return redirect("outreach:feedback")

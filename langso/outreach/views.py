@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from langso.accounts.roles import Capability
 from langso.accounts.scope import area_of
+from langso.core.forms import apply_errors
 from langso.core.paging import CappedPaginator
 from langso.outreach import audio_render, queries
 from langso.outreach.forms import (
@@ -60,14 +61,6 @@ def _form_choices(user: Any) -> dict[str, Any]:
     return {"issuers": issuers, "province": province, "villages": villages}
 
 
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 @login_required
 def announcement_list(request: HttpRequest) -> HttpResponse:
     found = queries.announcements_for(request.user).select_related("commune")
@@ -108,7 +101,7 @@ def announcement_new(request: HttpRequest) -> HttpResponse:
                 province_code=choices["province"].code if issuer == PROVINCE else None,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu bản nháp."))
             return redirect("outreach:detail", announcement.pk)
@@ -166,7 +159,7 @@ def announcement_edit_page(request: HttpRequest, announcement_id: int) -> HttpRe
                 )
                 messages.success(request, _("Đã lưu."))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             return redirect("outreach:detail", announcement.pk)
     return render(

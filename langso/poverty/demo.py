@@ -15,7 +15,7 @@ from django.db import connection, transaction
 
 from langso.core.bulk import insert_rows
 from langso.demo.generator import ProvincePlan
-from langso.geo.models import Commune
+from langso.demo.services import province_of
 from langso.poverty import rules
 from langso.poverty.models import Assessment, AssessmentRun
 from langso.poverty.services import ASSESSMENT_FIELDS, run_assessment
@@ -32,8 +32,7 @@ def earlier_income(household_id: int, income: int) -> int:
 
 
 def contribute(*, plan: ProvincePlan, progress: Callable[[str], None]) -> None:
-    commune = plan.villages[0].commune_code if plan.villages else None
-    province = Commune.objects.filter(code=commune).values_list("province_id", flat=True).first()
+    province = province_of(plan)
     if province is None:
         return
     if Assessment.objects.filter(commune__province_id=province, review_year=CURRENT).exists():

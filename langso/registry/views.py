@@ -17,6 +17,7 @@ from langso.accounts.roles import Capability
 from langso.audit.models import Action
 from langso.audit.queries import events_for
 from langso.audit.services import record_read
+from langso.core.forms import apply_errors
 from langso.core.paging import CappedPaginator
 from langso.geo.queries import communes_for, villages_for
 from langso.jobs.services import job_area, job_start
@@ -195,13 +196,6 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     )
 
 
-def _apply_errors(form, exc: ValidationError, prefix_map: dict[str, str] | None = None) -> None:
-    for field, errors in exc.message_dict.items():
-        name = field.split(".")[-1]
-        name = (prefix_map or {}).get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
-
-
 @login_required
 def household_new(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -220,7 +214,7 @@ def household_new(request: HttpRequest) -> HttpResponse:
         try:
             household = services.household_create(actor=user, record=record)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request, _("Đã tạo hộ %(c)s. Thêm các thành viên khác.") % {"c": household.code}
@@ -249,7 +243,7 @@ def household_edit(request: HttpRequest, household_id: int) -> HttpResponse:
         try:
             services.household_update(actor=user, household_id=household.pk, changes=changes)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu."))
             return redirect("registry:detail", household_id=household.pk)
@@ -302,7 +296,7 @@ def member_form(
                         setattr(record, name, getattr(member, name))
                 services.member_update(actor=user, member_id=member.pk, record=record)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu %(n)s.") % {"n": record.full_name})
             return redirect("registry:detail", household_id=household.pk)
@@ -369,7 +363,7 @@ def observation_new(request: HttpRequest, household_id: int) -> HttpResponse:
                 facts=form.facts(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận."))
             return redirect("registry:detail", household_id=household.pk)

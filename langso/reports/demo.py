@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from langso.demo.generator import ProvincePlan
-from langso.geo.models import Commune
+from langso.demo.services import province_of
 from langso.reports.aggregates import refresh
 
 
 def contribute(*, plan: ProvincePlan, progress: Callable[[str], None]) -> None:
-    commune = plan.villages[0].commune_code if plan.villages else None
-    province = Commune.objects.filter(code=commune).values_list("province_id", flat=True).first()
+    province = province_of(plan)
     if province is None:
         return
     rows = refresh(province_code=province)

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from langso.accounts.models import User
 from langso.demo.generator import ProvincePlan
+from langso.demo.services import province_of
 from langso.geo.models import Commune, Village
 from langso.registry.models import DigitalObservation, DigitalProfile, Household, Member
 from langso.registry.services import refresh_profiles
@@ -124,8 +125,7 @@ def _visit_days(rng: random.Random, count: int) -> list[dt.date]:
 
 
 def contribute(*, plan: ProvincePlan, progress: Callable[[str], None]) -> None:
-    commune = plan.villages[0].commune_code if plan.villages else None
-    province = Commune.objects.filter(code=commune).values_list("province_id", flat=True).first()
+    province = province_of(plan)
     if province is None or Team.objects.filter(commune__province_id=province).exists():
         return
     rng = random.Random(f"teams:{plan.seed}")
