@@ -1,4 +1,5 @@
-"""python -m bench [units] [household_import] [household_search] [assess] [teams] [outreach]: runs
+"""python -m bench [units] [household_import] [household_search] [assess] [teams] [outreach]
+[reports]: runs
 benchmarks on scratch databases and prints Markdown tables (with no argument: units).
 
 SQLite by default (a temporary file); with LANGSO_DATABASE_URL set, on that PostgreSQL server
@@ -15,7 +16,15 @@ import tempfile
 os.environ.setdefault("LANGSO_DATA_DIR", tempfile.mkdtemp(prefix="langso-bench-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "langso.settings")
 
-BENCHES = ("units", "household_import", "household_search", "assess", "teams", "outreach")
+BENCHES = (
+    "units",
+    "household_import",
+    "household_search",
+    "assess",
+    "teams",
+    "outreach",
+    "reports",
+)
 
 
 def main() -> None:
@@ -35,6 +44,14 @@ def main() -> None:
         f"{connection.vendor})\n"
     )
     for name in selected:
+        if name == "reports":
+            from bench import bench_reports
+
+            with scratch_db.scratch_database(
+                file_backed=True, keep=bool(os.environ.get("LANGSO_BENCH_KEEP_DB"))
+            ):
+                print(bench_reports.run(), "\n")
+            continue
         with scratch_db.scratch_database(file_backed=name != "units"):
             if name == "units":
                 from bench import bench_units

@@ -18,8 +18,9 @@ DB_NAME_VARIABLE = "LANGSO_BENCH_DB_NAME"
 
 
 @contextmanager
-def scratch_database(*, file_backed: bool) -> Iterator[str]:
-    """A migrated, empty database for the duration of the block; dropped afterwards."""
+def scratch_database(*, file_backed: bool, keep: bool = False) -> Iterator[str]:
+    """A migrated, empty database for the duration of the block; dropped afterwards, unless
+    ``keep``: then it is kept, and reused (with what it holds) by the next run that keeps."""
     from django.conf import settings
     from django.db import connection
 
@@ -28,12 +29,16 @@ def scratch_database(*, file_backed: bool) -> Iterator[str]:
     if file_backed and connection.vendor == "sqlite":
         test["NAME"] = str(Path(settings.DATA_DIR) / "bench.sqlite3")
     name = connection.creation.create_test_db(
-        verbosity=0, autoclobber=True, keepdb=False, serialize=False
+        verbosity=0, autoclobber=True, keepdb=keep, serialize=False
     )
     try:
         yield name
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if keep:
+            connection.close()
+            connection.settings_dict["NAME"] = old_name
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
         test["NAME"] = old_test_name
 
 

@@ -17,6 +17,7 @@ from langso.poverty import views as poverty_views
 from langso.registry import duplicate_views
 from langso.registry import person_views as person_pages
 from langso.registry import views as registry_views
+from langso.reports import builder_views as report_builder_views
 from langso.reports import views as report_views
 from langso.teams import views as team_views
 
@@ -270,6 +271,8 @@ urlpatterns = [
     path("infra/", include(infra_patterns)),
     path("reports/", report_views.dashboard, name="dashboard"),
     path("reports/gaps/", report_views.gap_finder, name="gaps"),
+    path("reports/builder/", report_builder_views.report_builder, name="report_builder"),
+    path("reports/brief/", report_builder_views.brief, name="brief"),
     path("thong-bao/", include(portal_patterns)),
     path("bang-tin/", portal_views.board, name="board"),
     path("bang-tin/screen.json", portal_views.board_screen, name="board_screen"),

@@ -42,15 +42,23 @@ def _add(rows: dict[Key, dict], key: Key, name: str, n: int | None) -> None:
     row[name] = (row.get(name) or 0) + (n or 0)
 
 
+MINORITY_HOUSEHOLD = Q(household__is_ethnic_minority=True)
+
+
 def _registry(rows, communes) -> None:
     from langso.registry.models import DigitalProfile, Household
 
     households = Household.objects.filter(commune_id__in=communes, is_active=True)
-    for commune, village, n, people in households.values_list("commune_id", "village_id").annotate(
-        n=Count("pk"), people=Sum("member_count")
+    for commune, village, n, people, minority in households.values_list(
+        "commune_id", "village_id"
+    ).annotate(
+        n=Count("pk"),
+        people=Sum("member_count"),
+        minority=Count("pk", filter=Q(is_ethnic_minority=True)),
     ):
         _add(rows, (commune, village), "households", n)
         _add(rows, (commune, village), "people", people)
+        _add(rows, (commune, village), "minority_households", minority)
     profiles = DigitalProfile.objects.filter(
         household__commune_id__in=communes, household__is_active=True
     )
@@ -62,9 +70,13 @@ def _registry(rows, communes) -> None:
         with_vneid=Count("pk", filter=Q(vneid_level__gte=2)),
         paying_cashless=Count("pk", filter=Q(pays_cashless=True)),
         using_public_services=Count("pk", filter=Q(uses_online_public_services=True)),
+        minority_profiled=Count("pk", filter=MINORITY_HOUSEHOLD),
+        minority_with_smartphone=Count("pk", filter=MINORITY_HOUSEHOLD & Q(has_smartphone=True)),
+        minority_using_internet=Count("pk", filter=MINORITY_HOUSEHOLD & Q(uses_internet=True)),
     )
     names = ["profiled", "with_broadband", "with_smartphone", "using_internet", "with_vneid"]
-    names += ["paying_cashless", "using_public_services"]
+    names += ["paying_cashless", "using_public_services", "minority_profiled"]
+    names += ["minority_with_smartphone", "minority_using_internet"]
     for commune, village, *counts in found:
         for name, n in zip(names, counts, strict=True):
             _add(rows, (commune, village), name, n)
@@ -91,6 +103,7 @@ def _poverty(rows, communes, year: int) -> None:
     from langso.poverty.models import Assessment
 
     current = Assessment.objects.filter(commune_id__in=communes, is_current=True, review_year=year)
+    minority = Q(is_ethnic_minority=True)  # as the household was when assessed
     for standard, positions in _information_positions().items():
         found = (
             current.filter(standard=standard)
@@ -105,10 +118,19 @@ def _poverty(rows, communes, year: int) -> None:
                 near_poor=Count("pk", filter=Q(poverty_class="near_poor")),
                 deprived_telecom_use=Count("pk", filter=Q(telecom="D")),
                 deprived_information_access=Count("pk", filter=Q(information="D")),
+                minority_assessed=Count("pk", filter=minority),
+                minority_poor=Count("pk", filter=minority & Q(poverty_class="poor")),
+                minority_near_poor=Count("pk", filter=minority & Q(poverty_class="near_poor")),
+                minority_deprived_telecom_use=Count("pk", filter=minority & Q(telecom="D")),
+                minority_deprived_information_access=Count(
+                    "pk", filter=minority & Q(information="D")
+                ),
             )
         )
         names = ["assessed", "poor", "near_poor", "deprived_telecom_use"]
-        names += ["deprived_information_access"]
+        names += ["deprived_information_access", "minority_assessed", "minority_poor"]
+        names += ["minority_near_poor", "minority_deprived_telecom_use"]
+        names += ["minority_deprived_information_access"]
         for commune, village, *counts in found:
             for name, n in zip(names, counts, strict=True):
                 _add(rows, (commune, village), name, n)
@@ -232,6 +254,7 @@ def refresh(
             for values in rows.values():
                 if "assessed" in values:
                     values["households"] = values["assessed"]
+                    values["minority_households"] = values["minority_assessed"]
         written += _replace(province_code, codes, year, rows, current=year == today.year)
     return written
 
@@ -240,7 +263,8 @@ def _replace(province: str, codes: list[str], year: int, rows: dict, *, current:
     known_now = {"households", "people", "profiled", "with_broadband", "with_smartphone"}
     known_now |= {"using_internet", "with_vneid", "paying_cashless", "using_public_services"}
     known_now |= {"base_stations", "villages_4g_full", "villages_fibre", "wifi_points"}
-    known_now |= {"radio_clusters", "boards"}
+    known_now |= {"radio_clusters", "boards", "minority_households", "minority_profiled"}
+    known_now |= {"minority_with_smartphone", "minority_using_internet"}
     objects = []
     for (commune, village), values in rows.items():
         figures = VillageFigures(

@@ -1,7 +1,7 @@
 """Indicators and the figures behind them, the same numbers as the dashboard, limited to the
 caller's area."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -30,6 +30,7 @@ class IndicatorOut(Schema):
     change: float | None
     better: bool | None
     confirmed: bool
+    sensitive: bool
     definition: str
 
 
@@ -56,21 +57,59 @@ def indicator_values(request: HttpRequest, params: Query[IndicatorsIn]):
             "change": f.change.absolute,
             "better": f.change.better,
             "confirmed": f.indicator.confirmed,
+            "sensitive": f.indicator.sensitive,
             "definition": f.indicator.definition,
         }
-        for f in queries.figures(now, before, "vi")
+        for f in queries.figures(now, before, "vi", queries.indicators_for(user))
     ]
 
 
 class FiguresIn(Schema):
     year: Year
+    level: Literal["province", "commune", "village"] = "commune"
+    commune: CommuneCode | None = None
 
 
 @router.get(
     "/figures",
-    summary="The counts (measures) of each commune of the area in a year",
-    description="`{commune code: {measure: count or null}}`; measures: "
-    + ", ".join(indicators.MEASURES),
+    summary="The counts (measures) of each unit of a level in the area in a year",
+    description="`{unit code (a village: its id): {measure: count or null}}` for each province, "
+    "commune or village of the caller's area (or of one commune); measures: "
+    + ", ".join(indicators.MEASURES)
+    + ". The ethnic-minority measures only for callers who may see ethnicity.",
 )
 def figures(request: HttpRequest, params: Query[FiguresIn]) -> dict:
-    return queries.by_commune(request.auth, params.year)
+    user = request.auth
+    if params.level == "province":
+        found = queries.by_province(user, params.year)
+    elif params.level == "commune":
+        found = queries.by_commune(user, params.year, params.commune)
+    else:
+        found = queries.by_village(user, params.year, params.commune)
+    return {str(k): queries.visible(user, v) for k, v in found.items()}
+
+
+class SeriesIn(Schema):
+    indicator: Annotated[str, Field(pattern=r"^[a-z0-9_]{1,60}$")]
+    commune: CommuneCode | None = None
+
+
+class PointOut(Schema):
+    year: int
+    value: float | None
+
+
+@router.get(
+    "/series",
+    response=list[PointOut],
+    summary="One indicator for the area (or one commune) in every year there are figures for",
+)
+def series(request: HttpRequest, params: Query[SeriesIn]):
+    user = request.auth
+    chosen = next((i for i in queries.indicators_for(user) if i.code == params.indicator), None)
+    if chosen is None:
+        raise HttpError(404, "Not Found")
+    return [
+        {"year": year, "value": indicators.value(chosen, counts)}
+        for year, counts in sorted(queries.by_year(user, params.commune).items())
+    ]

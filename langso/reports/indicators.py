@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -52,8 +52,24 @@ MEASURES: Mapping[str, str] = MappingProxyType(
         "radio_clusters": "smart loudspeaker clusters (cụm loa thông minh)",
         "boards": "electronic public bulletin boards (bảng tin điện tử)",
         "communes": "commune-level units (xã / phường / đặc khu)",
+        # the same counts for ethnic-minority households only (hộ dân tộc thiểu số: a member
+        # not Kinh, as the registry keeps it; the assessment's own flag for review years):
+        # sensitive personal data in aggregate, shown only to users who may see ethnicity
+        "minority_households": "ethnic-minority households in the area",
+        "minority_assessed": "ethnic-minority households with a current poverty assessment",
+        "minority_poor": "poor ethnic-minority households",
+        "minority_near_poor": "near-poor ethnic-minority households",
+        "minority_deprived_telecom_use": "assessed ethnic-minority households deprived in "
+        "'use of telecom services'",
+        "minority_deprived_information_access": "assessed ethnic-minority households deprived "
+        "in 'means of access to information'",
+        "minority_profiled": "ethnic-minority households with a digital profile",
+        "minority_with_smartphone": "profiled ethnic-minority households with a smartphone",
+        "minority_using_internet": "profiled ethnic-minority households using the internet",
     }
 )
+MINORITY = "minority_"  # prefix of the ethnic-minority counts
+SENSITIVE_MEASURES = frozenset(m for m in MEASURES if m.startswith(MINORITY))
 UNITS = ("percent", "count", "per_100_people", "per_commune", "ratio")
 GROUPS = ("poverty", "information", "digital_access", "teams", "infrastructure", "outreach")
 DIRECTIONS = ("up", "down")
@@ -94,6 +110,7 @@ class Indicator:
     source_url: str
     confirmed: bool  # False: the definition is our own reading, for an official to check
     drill: Drill | None
+    sensitive: bool = False  # computed from sensitive personal data (ethnicity)
 
     def name(self, language: str = "vi") -> str:
         return self.name_en if language.startswith("en") else self.name_vi
@@ -199,19 +216,29 @@ def _indicator(raw: Mapping, name: str, index: int) -> Indicator:
     confirmed = _need(raw, "confirmed", where)
     if not isinstance(confirmed, bool):
         raise CatalogueError(f"{where}, confirmed: phải là true hoặc false")
+    numerator = _measure(raw, "numerator", where)
+    denominator = None if unit == "count" else _measure(raw, "denominator", where)
+    sensitive = raw.get("sensitive", False)
+    if not isinstance(sensitive, bool):
+        raise CatalogueError(f"{where}, sensitive: phải là true hoặc false")
+    if not sensitive and {numerator, denominator} & SENSITIVE_MEASURES:
+        raise CatalogueError(
+            f"{where}, sensitive: chỉ tiêu tính từ số liệu dân tộc phải có sensitive = true"
+        )
     return Indicator(
         code=code,
         name_vi=_text(raw, "name_vi", where),
         name_en=_text(raw, "name_en", where),
         unit=unit,
-        numerator=_measure(raw, "numerator", where),
-        denominator=None if unit == "count" else _measure(raw, "denominator", where),
+        numerator=numerator,
+        denominator=denominator,
         group=_choice(raw, "group", where, GROUPS),
         direction=_choice(raw, "direction", where, DIRECTIONS),
         definition=_text(raw, "definition", where),
         source_url=_text(raw, "source_url", where, required=False),
         confirmed=confirmed,
         drill=_drill(raw, where),
+        sensitive=sensitive,
     )
 
 
@@ -265,6 +292,65 @@ def value(indicator: Indicator, measures: Mapping[str, int | float | None]) -> f
     return scale * numerator / denominator
 
 
+def without_minority(measures: Mapping[str, int | float | None]) -> dict[str, float | None]:
+    """The counts of the households that are not ethnic minority: each count that has a
+    minority counterpart, less it (None where either is unknown)."""
+    rest: dict[str, float | None] = {}
+    for name in SENSITIVE_MEASURES:
+        whole, part = measures.get(name.removeprefix(MINORITY)), measures.get(name)
+        rest[name.removeprefix(MINORITY)] = None if whole is None or part is None else whole - part
+    return rest
+
+
+def as_minority(indicator: Indicator) -> Indicator | None:
+    """The indicator computed over ethnic-minority households only (its measures swapped for
+    their minority counterparts), or None if one of them has no counterpart."""
+    numerator = MINORITY + indicator.numerator
+    denominator = MINORITY + indicator.denominator if indicator.denominator else None
+    if numerator not in MEASURES or (denominator and denominator not in MEASURES):
+        return None
+    if indicator.unit not in ("percent", "ratio"):
+        return None
+    return replace(
+        indicator,
+        code=MINORITY + indicator.code,
+        numerator=numerator,
+        denominator=denominator,
+        sensitive=True,
+        drill=None,
+    )
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One indicator for all households, ethnic-minority households and the others."""
+
+    indicator: Indicator
+    all: float | None
+    minority: float | None
+    others: float | None
+
+
+def by_minority(catalogue: Catalogue, measures: Mapping[str, int | float | None]) -> list:
+    """Each rate of the catalogue that can be split (its counts have minority counterparts),
+    for all households, ethnic-minority households and the others."""
+    rest = without_minority(measures)
+    found = []
+    for indicator in catalogue.indicators:
+        minority = as_minority(indicator) if not indicator.sensitive else None
+        if minority is None:
+            continue
+        found.append(
+            Breakdown(
+                indicator=indicator,
+                all=value(indicator, measures),
+                minority=value(minority, measures),
+                others=value(indicator, rest),
+            )
+        )
+    return found
+
+
 def change(indicator: Indicator, before: float | None, after: float | None) -> Change:
     """The change from ``before`` to ``after`` (two values of the indicator)."""
     unit = "percentage_points" if indicator.unit == "percent" else indicator.unit
@@ -279,7 +365,8 @@ def change(indicator: Indicator, before: float | None, after: float | None) -> C
 # --- presentation -------------------------------------------------------------------------
 
 
-def _number(v: float, decimals: int, language: str) -> str:
+def format_number(v: float, decimals: int, language: str = "vi") -> str:
+    """``v`` rounded to ``decimals``: vi "5.349", "28,94"; en "5,349", "28.94"."""
     rounded = round(v, decimals)
     text = f"{(rounded or 0.0):,.{decimals}f}"  # "or 0.0": no "-0,00"
     if language.startswith("en"):
@@ -293,7 +380,7 @@ def format_value(indicator: Indicator, v: float | None, language: str = "vi") ->
     None."""
     if v is None:
         return MISSING
-    text = _number(v, DECIMALS[indicator.unit], language)
+    text = format_number(v, DECIMALS[indicator.unit], language)
     return f"{text}%" if indicator.unit == "percent" else text
 
 
@@ -303,7 +390,7 @@ def format_change(indicator: Indicator, c: Change, language: str = "vi") -> str:
     if c.absolute is None:
         return MISSING
     decimals = DECIMALS[indicator.unit]
-    text = _number(c.absolute, decimals, language)
+    text = format_number(c.absolute, decimals, language)
     if round(c.absolute, decimals) > 0:
         text = f"+{text}"
     if c.absolute_unit == "percentage_points":

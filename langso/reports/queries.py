@@ -21,6 +21,27 @@ def catalogue() -> indicators.Catalogue:
     return indicators.load_catalogue()
 
 
+def may_see_ethnicity(user: Any) -> bool:
+    """Figures by ethnicity are sensitive personal data in aggregate (Law 91/2025): only for
+    users who may see ethnicity itself."""
+    from langso.accounts.roles import Capability
+
+    return bool(user.can(Capability.VIEW_SENSITIVE))
+
+
+def indicators_for(user: Any) -> tuple[indicators.Indicator, ...]:
+    """The catalogue's indicators the user may see (sensitive ones only with the right)."""
+    allowed = may_see_ethnicity(user)
+    return tuple(i for i in catalogue().indicators if allowed or not i.sensitive)
+
+
+def visible(user: Any, counts: dict[str, Any]) -> dict[str, Any]:
+    """``counts`` without the sensitive measures, unless the user may see them."""
+    if may_see_ethnicity(user):
+        return counts
+    return {k: v for k, v in counts.items() if k not in indicators.SENSITIVE_MEASURES}
+
+
 def figures_for(user: Any) -> QuerySet[VillageFigures]:
     return restrict(VillageFigures.objects.all(), user)
 
@@ -48,11 +69,66 @@ def measures(user: Any, year: int, commune: str | None = None) -> dict[str, int 
     return _sums(rows)
 
 
-def by_commune(user: Any, year: int) -> dict[str, dict[str, int | None]]:
-    """The counts of each commune of the area in a year (one GROUP BY)."""
-    rows = figures_for(user).filter(year=year).values("commune_id")
-    found = rows.annotate(**{name: Sum(name) for name in COLUMNS})
+def by_commune(
+    user: Any, year: int, commune: str | None = None
+) -> dict[str, dict[str, int | None]]:
+    """The counts of each commune of the area (or the one given) in a year (one GROUP BY)."""
+    rows = figures_for(user).filter(year=year)
+    if commune:
+        rows = rows.filter(commune_id=commune)
+    found = rows.values("commune_id").annotate(**{name: Sum(name) for name in COLUMNS})
     return {r.pop("commune_id"): {**r, "communes": 1} for r in found}
+
+
+def by_province(user: Any, year: int) -> dict[str, dict[str, int | None]]:
+    """The counts of each province of the area in a year (one GROUP BY)."""
+    rows = figures_for(user).filter(year=year).values("province")
+    found = rows.annotate(
+        **{name: Sum(name) for name in COLUMNS}, communes=Count("commune", distinct=True)
+    )
+    return {r.pop("province"): r for r in found}
+
+
+def by_village(
+    user: Any, year: int, commune: str | None = None
+) -> dict[int, dict[str, int | None]]:
+    """The counts of each village of the area (or of one commune) in a year; what is known
+    only per commune (subscribers, devices not placed in a village) is left out."""
+    rows = figures_for(user).filter(year=year, village__isnull=False)
+    if commune:
+        rows = rows.filter(commune_id=commune)
+    found = rows.values("village_id").annotate(**{name: Sum(name) for name in COLUMNS})
+    return {r.pop("village_id"): r for r in found}
+
+
+def by_year(user: Any, commune: str | None = None) -> dict[int, dict[str, int | None]]:
+    """The counts of the area (or one commune) in every year there are figures for."""
+    rows = figures_for(user)
+    if commune:
+        rows = rows.filter(commune_id=commune)
+    found = rows.values("year").annotate(
+        **{name: Sum(name) for name in COLUMNS}, communes=Count("commune", distinct=True)
+    )
+    return {r.pop("year"): r for r in found.order_by("year")}
+
+
+def refreshed_at(user: Any) -> Any:
+    """When the area's figures were last recomputed (None: never)."""
+    from django.db.models import Max
+
+    return figures_for(user).aggregate(at=Max("refreshed_at"))["at"]
+
+
+def villages_named(ids: list[int]) -> dict[int, Any]:
+    from langso.geo.models import Village
+
+    return {v.pk: v for v in Village.objects.filter(pk__in=ids).select_related("commune")}
+
+
+def provinces_named(codes: list[str]) -> dict[str, Any]:
+    from langso.geo.models import Province
+
+    return {p.code: p for p in Province.objects.filter(code__in=codes)}
 
 
 @dataclass(frozen=True)
@@ -66,11 +142,15 @@ class Figure:
 
 
 def figures(
-    now: dict[str, int | None], before: dict[str, int | None] | None, language: str
+    now: dict[str, int | None],
+    before: dict[str, int | None] | None,
+    language: str,
+    shown: tuple[indicators.Indicator, ...] | None = None,
 ) -> list[Figure]:
-    """Every indicator of the catalogue: its value now, a year before, and the change."""
+    """Each indicator (``shown``, by default the catalogue's): its value now, a year before,
+    and the change."""
     found = []
-    for indicator in catalogue().indicators:
+    for indicator in catalogue().indicators if shown is None else shown:
         value = indicators.value(indicator, now)
         earlier = indicators.value(indicator, before) if before else None
         change = indicators.change(indicator, earlier, value)

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from langso.infra.models import Level
-from langso.reports import indicators, mapping, queries
+from langso.reports import charts, headlines, indicators, mapping, queries
 
 GROUP_LABELS = {
     "poverty": _("Giảm nghèo"),
@@ -61,8 +61,28 @@ def drill_url(indicator: indicators.Indicator, year: int, commune: str | None) -
     return None
 
 
-def _formatted(rows: list, indicator: indicators.Indicator, language: str) -> list:
-    return [(c, v, indicators.format_value(indicator, v, language)) for c, v in rows]
+def _chosen(request: HttpRequest, key: str, default: str, shown: tuple) -> indicators.Indicator:
+    code = request.GET.get(key) or default
+    for indicator in shown:
+        if indicator.code == code:
+            return indicator
+    raise Http404
+
+
+def _shown(indicator: indicators.Indicator, language: str):
+    return lambda v: indicators.format_value(indicator, v, language)
+
+
+def _log_ethnicity(user, what: str) -> None:
+    from langso.audit.services import record_read
+
+    record_read(
+        actor=user,
+        object_type="reports.figures",
+        fields=("ethnicity",),
+        count=0,
+        message=f"số liệu tổng hợp theo dân tộc: {what}",
+    )
 
 
 @login_required
@@ -72,29 +92,81 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     years = queries.years(user)
     if not years:
         return render(request, "reports/dashboard.html", {"empty": True})
-    year = int(request.GET.get("year") or years[0])
+    try:
+        year = int(request.GET.get("year") or years[0])
+    except ValueError:
+        raise Http404 from None
     if year not in years:
         raise Http404
     commune = request.GET.get("commune") or None
     communes = list(queries.communes_for(user)[:5000])
-    if commune and commune not in {c.code for c in communes}:
+    names = {c.code: c for c in communes}
+    if commune and commune not in names:
         raise Http404
-    now = queries.measures(user, year, commune)
-    before = queries.measures(user, year - 1, commune) if year - 1 in years else None
-    figures = queries.figures(now, before, language)
+    shown = queries.indicators_for(user)
+    ethnicity = queries.may_see_ethnicity(user)
+    series = queries.by_year(user, commune)
+    now = series.get(year) or queries.measures(user, year, commune)
+    before = series.get(year - 1)
+    figures = queries.figures(now, before, language, shown)
     links = {f.indicator.code: drill_url(f.indicator, year, commune) for f in figures}
     groups: dict[str, list] = {}
     for f in figures:
         groups.setdefault(f.indicator.group, []).append((f, links[f.indicator.code]))
-    catalogue = queries.catalogue()
-    chosen = request.GET.get("compare") or "poor_rate"
-    try:
-        compared = catalogue.by_code(chosen)
-    except KeyError:
-        raise Http404 from None
-    per_commune = queries.by_commune(user, year) if not commune else {}
-    names = {c.code: c for c in communes}
-    comparison = sorted(
+    compared = _chosen(request, "compare", "poor_rate", shown)
+    trend = _chosen(request, "trend", "poor_rate", shown)
+    chart = charts.line_chart(
+        [(str(y), indicators.value(trend, m)) for y, m in sorted(series.items())],
+        shown=_shown(trend, language),
+        top_at_least=0.0,
+    )
+    if commune:
+        comparison, circles = _villages_compared(user, year, commune, compared, language)
+    else:
+        comparison, circles = _communes_compared(user, year, names, compared, language)
+    breakdown = []
+    if ethnicity:
+        breakdown = [
+            (
+                b.indicator,
+                indicators.format_value(b.indicator, b.all, language),
+                indicators.format_value(b.indicator, b.minority, language),
+                indicators.format_value(b.indicator, b.others, language),
+            )
+            for b in indicators.by_minority(queries.catalogue(), now)
+        ]
+        _log_ethnicity(user, f"bảng điều khiển năm {year}{' xã ' + commune if commune else ''}")
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "circles": circles,
+            "palette": mapping.PALETTE,
+            "year": year,
+            "years": years,
+            "commune": names.get(commune) if commune else None,
+            "communes": communes,
+            "headlines": headlines.sentences(
+                now, before, year=year, language=language, with_ethnicity=ethnicity
+            ),
+            "groups": [(GROUP_LABELS.get(g, g), rows) for g, rows in groups.items()],
+            "catalogue": queries.catalogue(),
+            "shown_indicators": shown,
+            "compared": compared,
+            "comparison": comparison,
+            "trend": trend,
+            "chart": chart,
+            "breakdown": breakdown,
+            "language": language,
+            "today": dt.date.today(),
+        },
+    )
+
+
+def _communes_compared(user, year: int, names: dict, compared, language: str):
+    """The communes of the area on one indicator, worst first, and their map circles."""
+    per_commune = queries.by_commune(user, year)
+    rows = sorted(
         (
             (names[code], indicators.value(compared, m))
             for code, m in per_commune.items()
@@ -102,7 +174,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         key=lambda r: (r[1] is None, -(r[1] or 0) if compared.direction == "down" else (r[1] or 0)),
     )
-    shown = {c.code: text for c, _v, text in _formatted(comparison, compared, language)}
+    comparison = [
+        (c.name, f"?year={year}&commune={c.code}", indicators.format_value(compared, v, language))
+        for c, v in rows
+    ]
+    shown = {c.code: text for (c, _v), (_n, _l, text) in zip(rows, comparison, strict=True)}
     circles = mapping.layout(
         [
             mapping.Point(
@@ -118,24 +194,35 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         reverse=compared.direction == "up",  # the worse, the darker
     )
-    return render(
-        request,
-        "reports/dashboard.html",
-        {
-            "circles": [(c, shown.get(c.code, "")) for c in circles],
-            "palette": mapping.PALETTE,
-            "year": year,
-            "years": years,
-            "commune": names.get(commune) if commune else None,
-            "communes": communes,
-            "groups": [(GROUP_LABELS.get(g, g), rows) for g, rows in groups.items()],
-            "catalogue": catalogue,
-            "compared": compared,
-            "comparison": _formatted(comparison, compared, language),
-            "language": language,
-            "today": dt.date.today(),
-        },
+    return comparison, [(c, shown.get(c.code, "")) for c in circles]
+
+
+def _villages_compared(user, year: int, commune: str, compared, language: str):
+    """The villages of one commune on one indicator, worst first (each opens its
+    households)."""
+    per_village = queries.by_village(user, year, commune)
+    villages = queries.villages_named(list(per_village))
+    rows = sorted(
+        (
+            (villages[pk], indicators.value(compared, m))
+            for pk, m in per_village.items()
+            if pk in villages
+        ),
+        key=lambda r: (
+            r[1] is None,
+            -(r[1] or 0) if compared.direction == "down" else (r[1] or 0),
+            r[0].name,
+        ),
     )
+    registry = reverse("registry:list")
+    return [
+        (
+            v.name,
+            f"{registry}?{urlencode({'commune': commune, 'village': v.pk})}",
+            indicators.format_value(compared, value, language),
+        )
+        for v, value in rows
+    ], []
 
 
 GAP_LABELS = {

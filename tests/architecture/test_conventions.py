@@ -38,6 +38,9 @@ PURE_MODULES = [
     "reports/indicators.py",
     "reports/gaps.py",
     "reports/mapping.py",
+    "reports/charts.py",
+    "reports/headlines.py",
+    "reports/builder.py",
 ]
 PURE_IMPORTS = {"langso." + m.removesuffix(".py").replace("/", ".") for m in PURE_MODULES}
 

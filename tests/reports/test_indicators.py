@@ -375,3 +375,53 @@ def test_a_valid_from_that_is_not_a_date_is_refused(tmp_path):
 def test_a_file_that_is_not_toml_is_refused_with_its_name(tmp_path):
     with pytest.raises(CatalogueError, match=r"^indicators.toml: "):
         _load(tmp_path, "[[indicators]\n")
+
+
+# --- ethnic-minority figures (sensitive) ---------------------------------------------------
+
+
+def test_an_indicator_over_minority_counts_must_be_marked_sensitive(tmp_path):
+    body = GOOD.replace('numerator = "poor"', 'numerator = "minority_poor"')
+    with pytest.raises(CatalogueError, match="indicator poor_rate, sensitive"):
+        _load(tmp_path, body)
+
+
+def test_an_indicator_marked_sensitive_loads(tmp_path):
+    body = GOOD.replace('numerator = "poor"', 'numerator = "minority_poor"')
+    found = _load(tmp_path, body + "sensitive = true\n")
+    assert found.by_code("poor_rate").sensitive is True
+
+
+def test_the_shipped_minority_poor_rate_is_sensitive(catalogue):
+    assert catalogue.by_code("minority_poor_rate").sensitive
+    assert not catalogue.by_code("poor_rate").sensitive
+
+
+def test_as_minority_computes_the_rate_over_minority_households_only():
+    minority = ind.as_minority(_indicator())
+    counts = {"poor": 30, "households": 100, "minority_poor": 20, "minority_households": 40}
+    assert (minority.sensitive, value(minority, counts)) == (True, 50.0)
+
+
+def test_a_count_has_no_minority_version():
+    assert ind.as_minority(_indicator(unit="count", denominator=None)) is None
+
+
+def test_without_minority_leaves_the_other_households():
+    counts = {"poor": 30, "households": 100, "minority_poor": 20, "minority_households": 40}
+    rest = ind.without_minority(counts)
+    assert (rest["poor"], rest["households"]) == (10, 60)
+
+
+def test_without_minority_is_unknown_where_either_count_is():
+    rest = ind.without_minority({"poor": 30, "minority_poor": None})
+    assert rest["poor"] is None
+
+
+def test_the_breakdown_splits_each_rate_that_has_minority_counts(catalogue):
+    counts = {"poor": 30, "households": 100, "minority_poor": 20, "minority_households": 40}
+    rows = {b.indicator.code: b for b in ind.by_minority(catalogue, counts)}
+    poor = rows["poor_rate"]
+    assert (poor.all, poor.minority, poor.others) == (30.0, 50.0, 10.0 * 100 / 60)
+    assert "broadband_rate" not in rows  # no minority count of broadband
+    assert "poor_households" not in rows  # counts are not split
