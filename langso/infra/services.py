@@ -35,6 +35,12 @@ from langso.reports.staleness import figures_changed
 KINDS = tuple(import_rows.COLUMNS)
 
 
+def _figures_of_now(communes: list[str]) -> None:
+    """The dashboards' current-year figures of these communes, recomputed after commit (what
+    is known only now: stations, coverage, wifi)."""
+    figures_changed(communes=communes, years=[dt.date.today().year])
+
+
 def _editor(actor: Any) -> None:
     if not actor.can(Capability.EDIT_INFRASTRUCTURE):
         raise PermissionDenied
@@ -76,6 +82,7 @@ def base_station_save(
         if station_id:
             station = restrict(BaseStation.objects.all(), actor, for_write=True).get(pk=station_id)
             before = snapshot(station)
+            _figures_of_now([station.commune_id])
         else:
             station, before = BaseStation(), None
         station.operator, station.site_code = operator, site_code.strip()
@@ -85,6 +92,7 @@ def base_station_save(
             setattr(station, f"has_{t}", t in technologies)
         station.full_clean(exclude=["mast"])
         station.save()
+        _figures_of_now([commune.code])
         record_change(
             actor=actor,
             action=Action.UPDATE if before else Action.CREATE,
@@ -127,6 +135,7 @@ def hotspot_save(
         )
         hotspot.full_clean()
         hotspot.save()
+        _figures_of_now([commune.code])
         record_change(actor=actor, action=Action.CREATE, obj=hotspot, after=snapshot(hotspot))
     return hotspot
 
@@ -155,6 +164,7 @@ def coverage_set(
         coverage.network, coverage.level, coverage.as_of = network, level, as_of
         coverage.source, coverage.note, coverage.updated_by = source, note[:200], actor
         coverage.save()
+        _figures_of_now([village.commune_id])
         record_change(
             actor=actor,
             action=Action.UPDATE if before else Action.CREATE,

@@ -47,7 +47,7 @@ def figures_for(user: Any) -> QuerySet[VillageFigures]:
 
 
 def years(user: Any) -> list[int]:
-    return sorted(set(figures_for(user).values_list("year", flat=True)), reverse=True)
+    return list(figures_for(user).values_list("year", flat=True).distinct().order_by("-year"))
 
 
 def communes_for(user: Any) -> QuerySet[Commune]:

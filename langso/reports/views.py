@@ -118,7 +118,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     chart = charts.line_chart(
         [(str(y), indicators.value(trend, m)) for y, m in sorted(series.items())],
         shown=_shown(trend, language),
-        top_at_least=0.0,
+        width=330,
+        height=190,
     )
     if commune:
         comparison, circles = _villages_compared(user, year, commune, compared, language)

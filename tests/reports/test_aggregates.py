@@ -199,3 +199,19 @@ def test_the_dashboard_draws_the_communes_on_a_map_without_tiles(place):
     circles = re.findall(r'<circle cx="([^"]+)" cy="([^"]+)"', html)
     assert circles
     assert all(re.fullmatch(r"\d+(\.\d+)?", x) for pair in circles for x in pair)  # not "12,5"
+
+
+def test_a_coverage_edit_refreshes_the_figures_of_its_commune(django_capture_on_commit_callbacks):
+    from langso.infra.services import coverage_set
+
+    village = VillageFactory(commune_id=HOME, name="Nà Rị")
+    with django_capture_on_commit_callbacks(execute=True):
+        coverage_set(
+            actor=commune_officer(HOME),
+            village_id=village.pk,
+            network="4g",
+            level="full",
+            as_of=dt.date.today(),
+        )
+    row = VillageFigures.objects.get(village=village, year=dt.date.today().year)
+    assert row.villages_4g_full == 1
