@@ -239,9 +239,9 @@ def _panel(trend, ranked, series: dict, units: dict, named: dict, language: str)
     )
     down = ranked.direction == "down"
     values = [(named.get(k, str(k)), indicators.value(ranked, m)) for k, m in units.items()]
-    worst = sorted(
-        (r for r in values if r[1] is not None), key=lambda r: -r[1] if down else r[1]
-    )[:10]
+    worst = sorted((r for r in values if r[1] is not None), key=lambda r: -r[1] if down else r[1])[
+        :10
+    ]
     bars = charts.bar_chart(
         worst,
         shown=lambda v: indicators.format_value(ranked, v, language),
