@@ -17,7 +17,8 @@ LANGSO_BENCH_FILL_ONLY=1 to fill it and measure nothing.
 Measured, on the same database:
 - baseline for the rebuild: one ``GROUP BY commune, village`` pass over the household table,
   every row fetched;
-- the full rebuild of every province (what ``langso reports-rebuild all`` runs), once;
+- the full rebuild of every province (what ``langso reports-rebuild all`` runs: each source
+  read once per year for the whole country), once; the rebuild of the largest province;
 - the incremental refresh of one commune (what an import or an assessment triggers);
 - baseline for the dashboards: the raw ``SUM`` of the province's (the country's) figures;
 - the province dashboard (a province analyst) and the national dashboard (a superuser), the
@@ -281,6 +282,23 @@ def _median(fn, runs: int = RUNS, warm: bool = True) -> float:
     return statistics.median(times)
 
 
+def _signed_in(user):
+    """A client signed in with a second factor, as the pages require of some roles."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(user)
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="bench", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 def _get(client, path: str) -> None:
     response = client.get(path)
     if response.status_code != 200:
@@ -290,7 +308,6 @@ def _get(client, path: str) -> None:
 
 def run() -> str:
     from django.db import connection
-    from django.test import Client
 
     from langso.accounts.models import AreaAssignment, User
     from langso.accounts.roles import Role
@@ -319,13 +336,17 @@ def run() -> str:
     _log(f"baseline GROUP BY {baseline_group:.1f} s")
     today = dt.date(2026, 12, 7)
     start = time.perf_counter()
-    per_province = []
-    for province in provinces:
-        t = time.perf_counter()
-        aggregates.refresh(province_code=province, today=today)
-        per_province.append(time.perf_counter() - t)
+    aggregates.refresh(province_code=None, today=today)
     rebuild = time.perf_counter() - start
-    _log(f"rebuild {rebuild:.1f} s")
+    _log(f"national rebuild {rebuild:.1f} s")
+    biggest = _scalar(
+        """SELECT province_id FROM geo_commune GROUP BY province_id ORDER BY count(*) DESC
+        LIMIT 1"""
+    )
+    start = time.perf_counter()
+    aggregates.refresh(province_code=biggest, today=today)
+    one_province = time.perf_counter() - start
+    _log(f"province {biggest} {one_province:.1f} s")
     one_commune = _scalar("SELECT min(code) FROM geo_commune WHERE province_id = %s", [PROVINCE])
     incremental = _median(
         lambda: aggregates.refresh(province_code=PROVINCE, communes=[one_commune], today=today),
@@ -356,8 +377,7 @@ def run() -> str:
         (analyst, f"province {PROVINCE}", baseline_province),
         (national, "national", baseline_national),
     ):
-        client = Client()
-        client.force_login(user)
+        client = _signed_in(user)
         for what, path in (
             ("dashboard", "/reports/"),
             ("dashboard, year before", "/reports/?year=2025"),
@@ -377,9 +397,10 @@ def run() -> str:
         "|---|---:|---:|",
         f"| baseline: one GROUP BY (commune, village) over the household table | "
         f"{baseline_group:.2f} s | 1.0 |",
-        f"| full rebuild, {len(provinces)} provinces × {len(REVIEW_YEARS) + 1} years | "
-        f"{rebuild:.1f} s | {rebuild / baseline_group:.1f} |",
-        f"| — slowest province | {max(per_province):.1f} s | |",
+        f"| full rebuild (`reports-rebuild all`), {len(provinces)} provinces × "
+        f"{len(REVIEW_YEARS) + 1} years | {rebuild:.1f} s | {rebuild / baseline_group:.1f} |",
+        f"| rebuild of the largest province ({biggest}), every year | {one_province:.1f} s | "
+        f"{one_province / baseline_group:.2f} |",
         f"| incremental refresh of one commune, every year | {incremental:.2f} s | "
         f"{incremental / baseline_group:.2f} |",
         "",

@@ -215,3 +215,74 @@ def test_a_coverage_edit_refreshes_the_figures_of_its_commune(django_capture_on_
         )
     row = VillageFigures.objects.get(village=village, year=dt.date.today().year)
     assert row.villages_4g_full == 1
+
+
+def _two_provinces():
+    """A poor household in Cao Bằng (04) and one in Hà Nội (01)."""
+    from langso.geo.models import Commune
+
+    hanoi = Commune.objects.filter(province_id="01").order_by("code").first().code
+    for code in (HOME, hanoi):
+        home = household(VillageFactory(commune_id=code, name="Thôn Một"))
+        _assessed(home, 2026, "poor", telecom=True)
+    return hanoi
+
+
+def test_a_national_rebuild_counts_every_province_as_a_province_rebuild_does():
+    hanoi = _two_provinces()
+    refresh(province_code=None, years=[2026], today=TODAY)
+    national = {
+        (r.province, r.commune_id, r.village_id): (r.households, r.poor, r.deprived_telecom_use)
+        for r in VillageFigures.objects.filter(commune_id__in=[HOME, hanoi])
+    }
+    VillageFigures.objects.all().delete()
+    for province in ("04", "01"):
+        refresh(province_code=province, years=[2026], today=TODAY)
+    one_by_one = {
+        (r.province, r.commune_id, r.village_id): (r.households, r.poor, r.deprived_telecom_use)
+        for r in VillageFigures.objects.filter(commune_id__in=[HOME, hanoi])
+    }
+    assert national == one_by_one
+    assert {k[0] for k, v in national.items() if v == (1, 1, 1)} == {"01", "04"}
+
+
+def test_the_rebuild_command_for_all_rebuilds_every_province(capsys):
+    from django.core.management import call_command
+
+    hanoi = _two_provinces()
+    call_command("reports_rebuild", "all", "--year", str(dt.date.today().year))
+    assert set(VillageFigures.objects.filter(poor=1).values_list("commune_id", flat=True)) == {
+        HOME,
+        hanoi,
+    }
+    assert "cả nước" in capsys.readouterr().out
+
+
+def test_the_rebuild_command_for_one_province_leaves_the_others_alone():
+    from django.core.management import call_command
+
+    _two_provinces()
+    call_command("reports_rebuild", "04", "--year", str(dt.date.today().year))
+    assert set(VillageFigures.objects.values_list("province", flat=True)) == {"04"}
+
+
+def test_an_unknown_province_is_refused_by_the_rebuild_command():
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="99"):
+        call_command("reports_rebuild", "99")
+
+
+def test_each_standard_s_information_letters_are_read_at_its_own_positions():
+    village = VillageFactory(commune_id=HOME, name="Nà Rị")
+    # review 2021 is under QĐ 59/2015 (telecom use 9th of 10 letters), 2022 under NĐ 07/2021
+    # (11th of 12): one deprived household in each
+    _assessed(household(village), 2021, "poor", telecom=True)
+    _assessed(household(village), 2022, "poor", telecom=True)
+    refresh(province_code="04", communes=[HOME], years=[2021, 2022], today=TODAY)
+    admin = province_admin("04")
+    assert [queries.measures(admin, y, HOME)["deprived_telecom_use"] for y in (2021, 2022)] == [
+        1,
+        1,
+    ]

@@ -16,19 +16,14 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, action="append", help="chỉ năm này (lặp lại được)")
 
     def handle(self, *args, province: str, year: list[int] | None, **options):
-        codes = (
-            list(Province.objects.order_by("code").values_list("code", flat=True))
-            if province == "all"
-            else [province]
-        )
         if province != "all" and not Province.objects.filter(code=province).exists():
             raise CommandError(f"không có tỉnh mã {province}")
-        for code in codes:
-            rows = refresh(
-                province_code=code,
-                years=year,
-                progress=lambda done, total, what, code=code: self.stdout.write(
-                    f"  {code}: năm {what} ({done + 1}/{total})"
-                ),
-            )
-            self.stdout.write(f"tỉnh {code}: {rows:,} dòng số liệu")
+        where = "cả nước" if province == "all" else f"tỉnh {province}"
+        rows = refresh(
+            province_code=None if province == "all" else province,
+            years=year,
+            progress=lambda done, total, what: self.stdout.write(
+                f"  {where}: năm {what} ({done + 1}/{total})"
+            ),
+        )
+        self.stdout.write(f"{where}: {rows:,} dòng số liệu")
