@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 
 def nice_ceiling(v: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 × 10ⁿ at or above ``v`` (an axis' top); 1 for v ≤ 0."""
+    """The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10ⁿ at or above ``v`` (an axis' top);
+    1 for v ≤ 0."""
     if v <= 0:
         return 1.0
     power = 10 ** math.floor(math.log10(v))
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if step * power >= v - 1e-9 * power:
             return step * power
     return 10 * power  # pragma: no cover - the loop always returns
@@ -61,7 +62,8 @@ def line_chart(
     round top; a year without a value breaks the line. ``shown`` prints a value."""
     left, right, top_pad, bottom_pad = 56, 34, 16, 28
     values = [v for _, v in series if v is not None]
-    top = nice_ceiling(max([*values, top_at_least, 0.0]))
+    # a tenth of headroom, so the label above the highest point stays clear of the top tick
+    top = nice_ceiling(1.1 * max([*values, top_at_least, 0.0]))
     plot_w, plot_h = width - left - right, height - top_pad - bottom_pad
     bottom = top_pad + plot_h
     step = plot_w / max(len(series) - 1, 1)

@@ -10,7 +10,7 @@ def shown(v):
 
 
 @pytest.mark.parametrize(
-    ("top", "expected"), [(0, 1), (0.7, 1), (28.94, 50), (3.2, 5), (120, 200), (50, 50)]
+    ("top", "expected"), [(0, 1), (0.7, 0.8), (28.94, 30), (3.2, 4), (120, 150), (50, 50), (6.1, 8)]
 )
 def test_the_axis_top_is_a_round_number_at_or_above_the_largest_value(top, expected):
     assert charts.nice_ceiling(top) == expected
@@ -37,7 +37,12 @@ def test_zero_sits_on_the_axis():
 
 def test_the_ticks_print_zero_half_and_the_top():
     chart = charts.line_chart([("2025", 40.0)], shown=shown)
-    assert [t.shown for t in chart.ticks] == ["0", "25", "50"]
+    assert [t.shown for t in chart.ticks] == ["0", "25", "50"]  # 44 with headroom: 50
+
+
+def test_the_highest_point_stays_below_the_top_of_the_axis():
+    chart = charts.line_chart([("2025", 46.03)], shown=shown)
+    assert chart.points[0].y > chart.ticks[-1].y
 
 
 def test_bars_are_as_long_as_their_share_of_the_largest():
