@@ -226,14 +226,20 @@ def _subscribers(rows, communes, year: int) -> None:
         .annotate(end=Max("period_end"))
         .values_list("commune_id", "end")
     )
-    kinds = {"mobile": "mobile_subscribers", "internet": "internet_subscribers"}
+    kinds = {
+        "mobile": ("mobile_subscribers", "phone_subscribers"),
+        "fixed_phone": ("phone_subscribers",),
+        "internet": ("internet_subscribers",),
+        "iptv": ("iptv_subscribers",),
+    }
     for commune, end, kind, n in (
         counts.filter(kind__in=kinds)
         .values_list("commune_id", "period_end", "kind")
         .annotate(n=Sum("count"))
     ):
         if last.get(commune) == end:
-            _add(rows, (commune, None), kinds[kind], n)
+            for name in kinds[kind]:
+                _add(rows, (commune, None), name, n)
 
 
 def refresh(

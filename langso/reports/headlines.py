@@ -32,7 +32,8 @@ TEXTS = {
         "deprived": "{households} hộ ({share}) thiếu hụt về phương tiện tiếp cận thông tin",
         "stations": "{stations} trạm BTS; {full4g} thôn được phủ sóng 4G toàn bộ",
         "wifi": "; {wifi} điểm wifi công cộng",
-        "subscribers": "{mobile} thuê bao di động, {internet} thuê bao Internet cố định",
+        "subscribers": "{phone} thuê bao điện thoại ({mobile} di động), {internet} thuê bao "
+        "Internet cố định, {iptv} thuê bao truyền hình IPTV",
         "devices": "{clusters} cụm loa thông minh và {boards} bảng tin điện tử",
     },
     "en": {
@@ -53,7 +54,8 @@ TEXTS = {
         "information",
         "stations": "{stations} mobile base stations; {full4g} villages fully covered by 4G",
         "wifi": "; {wifi} public wifi points",
-        "subscribers": "{mobile} mobile subscribers, {internet} fixed internet subscribers",
+        "subscribers": "{phone} telephone subscribers ({mobile} mobile), {internet} fixed "
+        "internet subscribers, {iptv} IPTV subscribers",
         "devices": "{clusters} smart loudspeaker clusters and {boards} electronic bulletin boards",
     },
 }
@@ -161,8 +163,10 @@ def sentences(
     if now.get("mobile_subscribers") or now.get("internet_subscribers"):
         out.append(
             t["subscribers"].format(
+                phone=_n(now.get("phone_subscribers") or 0, language),
                 mobile=_n(now.get("mobile_subscribers") or 0, language),
                 internet=_n(now.get("internet_subscribers") or 0, language),
+                iptv=_n(now.get("iptv_subscribers") or 0, language),
             )
         )
     if now.get("radio_clusters") or now.get("boards"):

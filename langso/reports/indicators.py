@@ -49,6 +49,8 @@ MEASURES: Mapping[str, str] = MappingProxyType(
         "wifi_points": "active free public wifi points (điểm wifi công cộng)",
         "mobile_subscribers": "mobile subscribers (thuê bao di động) as reported by operators",
         "internet_subscribers": "fixed internet subscribers as reported by operators",
+        "phone_subscribers": "telephone subscribers (mobile and fixed) as reported by operators",
+        "iptv_subscribers": "IPTV (internet television) subscribers as reported by operators",
         "radio_clusters": "smart loudspeaker clusters (cụm loa thông minh)",
         "boards": "electronic public bulletin boards (bảng tin điện tử)",
         "communes": "commune-level units (xã / phường / đặc khu)",

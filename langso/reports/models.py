@@ -43,6 +43,8 @@ class VillageFigures(models.Model):
     wifi_points = models.BigIntegerField(null=True)
     mobile_subscribers = models.BigIntegerField(null=True)
     internet_subscribers = models.BigIntegerField(null=True)
+    phone_subscribers = models.BigIntegerField(null=True)
+    iptv_subscribers = models.BigIntegerField(null=True)
     radio_clusters = models.BigIntegerField(null=True)
     boards = models.BigIntegerField(null=True)
     # ethnic-minority households only (sensitive in aggregate: see indicators.MEASURES)

@@ -48,3 +48,16 @@ def test_the_minority_change_is_told_only_to_who_may_see_ethnicity():
     shown = sentences(now, before, year=2023, with_ethnicity=True)
     assert not any("dân tộc thiểu số" in s for s in hidden)
     assert "Hộ nghèo dân tộc thiểu số giảm 10,00 điểm phần trăm, từ 30,00% xuống 20,00%." in shown
+
+
+def test_the_subscribers_sentence_reads_like_the_article():
+    now = {
+        "phone_subscribers": 614_582,
+        "mobile_subscribers": 603_002,
+        "internet_subscribers": 80_382,
+        "iptv_subscribers": 52_156,
+    }
+    assert sentences(now, None, year=2023) == [
+        "614.582 thuê bao điện thoại (603.002 di động), 80.382 thuê bao Internet cố định, "
+        "52.156 thuê bao truyền hình IPTV."
+    ]

@@ -32,7 +32,8 @@ pytestmark = pytest.mark.django_db
 #   VNeID level 2 1 0 2, cashless T F F F, online public services F F F T
 # one team, two members; visits to m1 (a skill mastered) and m3 (a skill shown only)
 # base stations 2; villages 2: A full 4G and fibre, B partial 4G and no fibre; 1 wifi point
-# subscribers: 840 mobile, 65 fixed internet; 1 loudspeaker cluster, 2 boards; 1 commune
+# subscribers: 840 mobile, 12 fixed phone, 65 fixed internet, 30 IPTV
+# 1 loudspeaker cluster, 2 boards; 1 commune
 EXPECTED = {
     "poor_rate": 40.0,  # 2 / 5
     "near_poor_rate": 20.0,  # 1 / 5
@@ -58,6 +59,10 @@ EXPECTED = {
     "villages_4g_full_rate": 50.0,  # 1 / 2
     "villages_fibre_rate": 50.0,  # 1 / 2
     "wifi_points": 1.0,
+    "phone_subscribers": 852.0,  # 840 mobile + 12 fixed
+    "mobile_subscribers": 840.0,
+    "internet_subscribers": 65.0,
+    "iptv_subscribers": 30.0,
     "mobile_subscribers_per_100": 840 / 13 * 100,
     "internet_subscribers_per_100_households": 1300.0,  # 65 / 5 × 100
     "radio_clusters_per_commune": 1.0,
@@ -136,7 +141,11 @@ def commune():
     coverage(b, "4g", "partial")
     coverage(b, "fibre", "none")
     hotspot(HOME, village=a)
-    subscriber_counts(HOME, "Q3/2026", {"Di động": 840, "Internet cố định": 65})
+    subscriber_counts(
+        HOME,
+        "Q3/2026",
+        {"Di động": 840, "Điện thoại cố định": 12, "Internet cố định": 65, "IPTV": 30},
+    )
     cluster(a, station(HOME))
     board(a)
     board(b)
