@@ -12,7 +12,6 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from langso.reports import builder, charts, documents, headlines, indicators, queries
-from langso.reports.views import _log_ethnicity
 
 MAX_PDF_ROWS = 1500  # a longer table belongs in a spreadsheet
 MAX_SCREEN_ROWS = 300
@@ -104,7 +103,7 @@ def report_builder(request: HttpRequest) -> HttpResponse:
     counts = _counts(user, level, chosen_years, commune)
     table = builder.build(level, _units(user, level, counts, commune), chosen, chosen_years, counts)
     if any(i.sensitive for i in chosen):
-        _log_ethnicity(user, f"báo cáo {', '.join(i.code for i in chosen if i.sensitive)}")
+        queries.ethnicity_shown(user, f"báo cáo {', '.join(i.code for i in chosen if i.sensitive)}")
     area = _area_label(user, commune)
     heading = [
         _("Báo cáo chỉ tiêu chuyển đổi số và giảm nghèo"),
@@ -237,11 +236,9 @@ def _panel(trend, ranked, series: dict, units: dict, named: dict, language: str)
         width=340,
         height=160,
     )
-    down = ranked.direction == "down"
     values = [(named.get(k, str(k)), indicators.value(ranked, m)) for k, m in units.items()]
-    worst = sorted((r for r in values if r[1] is not None), key=lambda r: -r[1] if down else r[1])[
-        :10
-    ]
+    known = (r for r in values if r[1] is not None)
+    worst = sorted(known, key=lambda r: indicators.worst_first(ranked, r[1]))[:10]
     bars = charts.bar_chart(
         worst,
         shown=lambda v: indicators.format_value(ranked, v, language),
@@ -250,7 +247,13 @@ def _panel(trend, ranked, series: dict, units: dict, named: dict, language: str)
         bar_height=12,
         gap=4,
     )
-    return {"trend": trend, "line": line, "ranked": ranked, "bars": bars, "highest": down}
+    return {
+        "trend": trend,
+        "line": line,
+        "ranked": ranked,
+        "bars": bars,
+        "highest": ranked.direction == "down",
+    }
 
 
 def brief_context(user, year: int, commune: str | None, language: str) -> dict:
@@ -273,7 +276,7 @@ def brief_context(user, year: int, commune: str | None, language: str) -> dict:
         for trend, ranked in BRIEF_PANELS
     ]
     if ethnicity and any(i.sensitive for i in shown):
-        _log_ethnicity(user, f"bản tin năm {year}")
+        queries.ethnicity_shown(user, f"bản tin năm {year}")
     return {
         "area": _area_label(user, commune),
         "year": year,

@@ -24,9 +24,8 @@ TEXTS = {
         "rose": ("tăng", "lên"),
         "poor_now": "Tỷ lệ hộ nghèo năm {year}: {now} ({poor} hộ nghèo)",
         "minority_change": "Hộ nghèo dân tộc thiểu số {verb} {points} điểm phần trăm, từ "
-        "{before} xuống {now}",
-        "minority_change_up": "Hộ nghèo dân tộc thiểu số {verb} {points} điểm phần trăm, từ "
-        "{before} lên {now}",
+        "{before} {to} {now}",
+        "minority_to": ("xuống", "lên"),
         "broadband": "Khoảng {share} hộ có Internet băng rộng cố định, {smartphone} hộ có điện "
         "thoại thông minh (trong {profiled} hộ có hồ sơ số)",
         "deprived": "{households} hộ ({share}) thiếu hụt về phương tiện tiếp cận thông tin",
@@ -45,9 +44,8 @@ TEXTS = {
         "rose": ("rose", "to"),
         "poor_now": "Poor-household rate in {year}: {now} ({poor} poor households)",
         "minority_change": "Among ethnic-minority households the rate {verb} {points} "
-        "percentage points, from {before} to {now}",
-        "minority_change_up": "Among ethnic-minority households the rate {verb} {points} "
-        "percentage points, from {before} to {now}",
+        "percentage points, from {before} {to} {now}",
+        "minority_to": ("to", "to"),
         "broadband": "About {share} of households have fixed broadband, {smartphone} have a "
         "smartphone (of {profiled} households with a digital profile)",
         "deprived": "{households} households ({share}) are deprived of means of access to "
@@ -119,10 +117,11 @@ def sentences(
         minority = _rates(now, before or {}, "minority_poor", "minority_households")
         if with_ethnicity and minority:
             was, is_ = minority
-            key = "minority_change" if is_ <= was else "minority_change_up"
+            fell = is_ <= was
             out.append(
-                t[key].format(
-                    verb=(t["fell"] if is_ <= was else t["rose"])[0],
+                t["minority_change"].format(
+                    verb=(t["fell"] if fell else t["rose"])[0],
+                    to=t["minority_to"][0 if fell else 1],
                     points=format_number(abs(is_ - was), 2, language),
                     before=format_number(was, 2, language) + "%",
                     now=format_number(is_, 2, language) + "%",

@@ -353,6 +353,14 @@ def by_minority(catalogue: Catalogue, measures: Mapping[str, int | float | None]
     return found
 
 
+def worst_first(indicator: Indicator, v: float | None) -> tuple[bool, float]:
+    """A sort key putting the worst value first (the highest where lower is better, the
+    lowest otherwise), unknown values last."""
+    if v is None:
+        return (True, 0.0)
+    return (False, -v if indicator.direction == "down" else v)
+
+
 def change(indicator: Indicator, before: float | None, after: float | None) -> Change:
     """The change from ``before`` to ``after`` (two values of the indicator)."""
     unit = "percentage_points" if indicator.unit == "percent" else indicator.unit

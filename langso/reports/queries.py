@@ -29,6 +29,19 @@ def may_see_ethnicity(user: Any) -> bool:
     return bool(user.can(Capability.VIEW_SENSITIVE))
 
 
+def ethnicity_shown(user: Any, what: str) -> None:
+    """Log that figures by ethnicity were shown to the user (a read of sensitive data)."""
+    from langso.audit.services import record_read
+
+    record_read(
+        actor=user,
+        object_type="reports.figures",
+        fields=("ethnicity",),
+        count=0,
+        message=f"số liệu tổng hợp theo dân tộc: {what}",
+    )
+
+
 def indicators_for(user: Any) -> tuple[indicators.Indicator, ...]:
     """The catalogue's indicators the user may see (sensitive ones only with the right)."""
     allowed = may_see_ethnicity(user)

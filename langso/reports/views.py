@@ -73,18 +73,6 @@ def _shown(indicator: indicators.Indicator, language: str):
     return lambda v: indicators.format_value(indicator, v, language)
 
 
-def _log_ethnicity(user, what: str) -> None:
-    from langso.audit.services import record_read
-
-    record_read(
-        actor=user,
-        object_type="reports.figures",
-        fields=("ethnicity",),
-        count=0,
-        message=f"số liệu tổng hợp theo dân tộc: {what}",
-    )
-
-
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -136,7 +124,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             )
             for b in indicators.by_minority(queries.catalogue(), now)
         ]
-        _log_ethnicity(user, f"bảng điều khiển năm {year}{' xã ' + commune if commune else ''}")
+        queries.ethnicity_shown(
+            user, f"bảng điều khiển năm {year}{' xã ' + commune if commune else ''}"
+        )
     return render(
         request,
         "reports/dashboard.html",
@@ -173,7 +163,7 @@ def _communes_compared(user, year: int, names: dict, compared, language: str):
             for code, m in per_commune.items()
             if code in names
         ),
-        key=lambda r: (r[1] is None, -(r[1] or 0) if compared.direction == "down" else (r[1] or 0)),
+        key=lambda r: indicators.worst_first(compared, r[1]),
     )
     comparison = [
         (c.name, f"?year={year}&commune={c.code}", indicators.format_value(compared, v, language))
@@ -209,11 +199,7 @@ def _villages_compared(user, year: int, commune: str, compared, language: str):
             for pk, m in per_village.items()
             if pk in villages
         ),
-        key=lambda r: (
-            r[1] is None,
-            -(r[1] or 0) if compared.direction == "down" else (r[1] or 0),
-            r[0].name,
-        ),
+        key=lambda r: (*indicators.worst_first(compared, r[1]), r[0].name),
     )
     registry = reverse("registry:list")
     return [
